@@ -1,0 +1,4 @@
+"""``python -m kg`` runs the ``dkg`` command."""
+from kg.cli import main
+
+main()

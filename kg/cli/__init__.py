@@ -1,0 +1,12 @@
+"""The ``dkg`` command: a thin click layer over the library API.
+
+Each command lives in its own module of this package and is registered below.
+"""
+from __future__ import annotations
+
+from .base import cli, main
+
+# Registered commands (each module adds itself to ``cli``).
+# (none yet)
+
+__all__ = ["cli", "main"]

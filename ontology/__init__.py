@@ -1,0 +1,1 @@
+"""The ontology and SHACL shapes of dkg, shipped as package data."""

@@ -1,0 +1,1 @@
+"""The named SPARQL questions of dkg, shipped as package data."""
