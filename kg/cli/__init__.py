@@ -7,6 +7,6 @@ from __future__ import annotations
 from .base import cli, main
 
 # Registered commands (each module adds itself to ``cli``).
-# (none yet)
+from . import eval as eval_cmd  # noqa: F401
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,105 @@
+"""``dkg eval``: score the store's (or a fresh extraction's) events against gold files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_PARTIAL, InputError
+from .base import cli, store_option
+
+__all__ = ["eval_cmd"]
+
+
+@cli.command("eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--build", is_flag=True,
+              help="Extract the articles afresh and score that, without a store.")
+@click.option("--model", metavar="NAME", default=None,
+              help="spaCy model for --build (default: en_core_web_sm). Env: DKG_MODEL.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every score, miss and false positive to this JSON file.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Print each article's misses, false positives and flawed matches.")
+def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None,
+             json_file: Path | None, verbose: bool) -> int:
+    """Score events against gold annotations (PATH: gold .yaml files or folders of them).
+
+    Each gold file ``<id>.yaml`` lies beside its article ``<id>.txt``. The
+    system's events are read from the store with the named queries
+    ``events`` and ``actors``, or, with --build, extracted afresh. Prints
+    precision, recall and F1 per article and in total (micro-averaged), at
+    state and exact actor level, per act type, and the accuracy of
+    addressees and responses on matched events.
+    """
+    from ..evaluate import (rows_for_article, rows_from_extraction, score_article,
+                            score_corpus, score_details, score_dict, score_table,
+                            read_gold_articles)
+
+    pairs, failed = [], 0
+    for item in read_gold_articles(paths):
+        if isinstance(item, InputError):
+            click.echo(f"Error: {item}", err=True)
+            failed += 1
+        else:
+            pairs.append(item)
+    if not pairs:
+        raise InputError("no gold file could be read" if failed else "no gold files given")
+
+    if build:
+        from ..extract import extract_articles
+
+        extractions = extract_articles([article for _, article in pairs], model=model)
+        tables = [rows_from_extraction(ex) for ex in extractions]
+    else:
+        tables = _store_tables(store, [article.id for _, article in pairs])
+
+    scores = []
+    for (gold, article), (event_rows, actor_rows) in zip(pairs, tables):
+        if gold.article != article.id:
+            click.echo(f"Warning: gold file says article {gold.article!r}, its text is "
+                       f"{article.id!r}", err=True)
+        scores.append(score_article(event_rows, actor_rows, gold, article.text))
+    corpus = score_corpus(scores)
+
+    if verbose:
+        for score in scores:
+            click.echo(score_details(score))
+        click.echo()
+    else:
+        warned = sum(len(s.warnings) for s in scores)
+        if warned:
+            click.echo(f"Note: {warned} gold evidence string(s) not found verbatim "
+                       f"(see --verbose)", err=True)
+    click.echo(score_table(corpus))
+    if json_file:
+        try:
+            json_file.write_text(json.dumps(score_dict(corpus), indent=2, ensure_ascii=False)
+                                 + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{json_file}: cannot write: {exc.strerror}") from None
+    return EXIT_PARTIAL if failed else 0
+
+
+def _store_tables(location: str, article_ids: list[str]) -> list[tuple[list, list]]:
+    """Event and actor rows of each article, from the store's named queries."""
+    from ..queries import query
+    from ..store import open_store
+
+    with open_store(location, read_only=True) as store:
+        events = list(query(store, "events"))
+        actors = list(query(store, "actors"))
+    tables = []
+    missing = []
+    for art_id in article_ids:
+        rows = rows_for_article(events, art_id)
+        if not rows:
+            missing.append(art_id)
+        tables.append((rows, actors))
+    if missing:
+        click.echo(f"Warning: no events in the store for {len(missing)} article(s) "
+                   f"({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); "
+                   f"build them first, or use --build", err=True)
+    return tables
