@@ -431,40 +431,57 @@ def _by_ok(gold: Gold, g: GoldEvent, sys_ids: Iterable[str], level: str) -> bool
     return bool({_top(gold, s) for s in sys_ids} & {_top(gold, b) for b in g.by})
 
 
-def _assign(golds: list[str], options: dict[str, list[str]], taken: set[str]) -> dict[str, str]:
-    """A maximum one-to-one matching gold -> system; each gold tries its best options first."""
+def _assign(golds: list[str], stages: list[dict[str, list[str]]], taken: set[str]
+            ) -> dict[str, str]:
+    """A maximum one-to-one matching gold -> system, built over successively wider options.
+
+    Each stage extends the matching of the one before by augmenting paths, so
+    pairs that agree closely are made first; each gold event tries its best
+    options first.
+    """
     owner: dict[str, str] = {}  # system -> gold
 
-    def augment(g: str, seen: set[str]) -> bool:
+    def augment(g: str, options: dict[str, list[str]], seen: set[str]) -> bool:
         for s in options.get(g, ()):
             if s in taken or s in seen:
                 continue
             seen.add(s)
-            if s not in owner or augment(owner[s], seen):
+            if s not in owner or augment(owner[s], options, seen):
                 owner[s] = g
                 return True
         return False
 
-    for g in golds:
-        augment(g, set())
+    for options in stages:
+        matched = set(owner.values())
+        for g in golds:
+            if g not in matched:
+                augment(g, options, set())
     return {g: s for s, g in owner.items()}
 
 
 def _match(gold: Gold, events: list[_SysEvent], spans: dict, amap: dict, level: str
            ) -> tuple[dict[str, str], dict[str, str]]:
-    """Gold id -> system IRI, for counted and for optional gold events."""
+    """Gold id -> system IRI, for counted and for optional gold events.
+
+    Pairs whose by-actor and type agree exactly are preferred, then larger overlaps.
+    """
     order = {e.iri: i for i, e in enumerate(events)}
-    options: dict[str, list[str]] = {}
+    close: dict[str, list[str]] = {}
+    every: dict[str, list[str]] = {}
     for g in gold.events:
         scored = []
         for e in events:
             size = _overlap(e.spans, spans.get(g.id, []))
             ids = [gid for iri in e.by for gid in amap.get(iri, ())]
             if size > 0 and _type_ok(g, e.type) and _by_ok(gold, g, ids, level):
-                scored.append((-size, order[e.iri], e.iri))
-        options[g.id] = [iri for *_, iri in sorted(scored)]
-    counted = _assign([g.id for g in gold.events if not g.optional], options, set())
-    optional = _assign([g.id for g in gold.events if g.optional], options, set(counted.values()))
+                exact = e.type == g.type and _by_ok(gold, g, ids, "exact")
+                scored.append((not exact, -size, order[e.iri], e.iri))
+        scored.sort()
+        every[g.id] = [iri for *_, iri in scored]
+        close[g.id] = [iri for first, *_, iri in scored if not first]
+    stages = [close, every]
+    counted = _assign([g.id for g in gold.events if not g.optional], stages, set())
+    optional = _assign([g.id for g in gold.events if g.optional], stages, set(counted.values()))
     return counted, optional
 
 
@@ -647,7 +664,10 @@ def read_gold_articles(paths: Iterable[str | Path]) -> Iterator[tuple[Gold, Arti
             except InputError as exc:
                 yield exc
                 continue
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except KeyError as exc:
+                yield InputError(f"{f}: malformed gold file (an entry lacks the key {exc})")
+                continue
+            except (TypeError, ValueError, AttributeError) as exc:
                 yield InputError(f"{f}: malformed gold file ({type(exc).__name__}: {exc})")
                 continue
             txt = f.with_suffix(".txt")
@@ -701,6 +721,8 @@ def score_table(corpus: CorpusScore) -> str:
 def score_details(score: ArticleScore) -> str:
     """Misses, false positives, flaws of matched events and warnings of one article, as text."""
     lines = [f"== {score.article}"]
+    if not score.misses and not score.false_positives:
+        lines.append("  all gold events found, no false positives")
     for w in score.warnings:
         lines.append(f"  warning: {w}")
     for m in score.misses:
@@ -716,8 +738,6 @@ def score_details(score: ArticleScore) -> str:
     for g_id, s in score.optional_matched:
         lines.append(f"  OPT  {g_id} <- {s.rsplit('/act/', 1)[-1]}: optional gold event found "
                      f"(not counted)")
-    if len(lines) == 1:
-        lines.append("  all gold events found, no false positives")
     return "\n".join(lines)
 
 
