@@ -1,4 +1,4 @@
-"""Score the extractor on a folder of gold articles (default: the shared dev set) and print the table.
+"""Score the extractor on folders of gold articles (default: the shared dev set); print the table.
 
 Usage: python bench/eval_dev.py [DIR ...] [--verbose] [--json FILE] [--model NAME] [--gold]
 

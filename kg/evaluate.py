@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -307,7 +308,18 @@ def _gold_names(gold: Gold) -> dict[str, list[str]]:
     return names
 
 
-def _actor_map(actor_rows: Iterable[Mapping], events: list[_SysEvent], gold: Gold
+def _row_labels(event_rows: Iterable[Mapping]) -> dict[str, str]:
+    """Actor IRI -> its label as the event rows give it (``byLabel``, ``viaLabel``, ``toLabel``)."""
+    labels: dict[str, str] = {}
+    for r in event_rows:
+        for col in ("by", "via", "to"):
+            iri, label = _text(r.get(col)), _text(r.get(col + "Label"))
+            if iri and label:
+                labels.setdefault(iri, label)
+    return labels
+
+
+def _actor_map(actor_rows: Iterable[Mapping], row_labels: Mapping[str, str], gold: Gold
                ) -> dict[str, tuple[str, ...]]:
     """System actor IRI -> the gold actor ids it is (its label first, else its altLabels)."""
     labels: dict[str, str] = {}
@@ -320,10 +332,8 @@ def _actor_map(actor_rows: Iterable[Mapping], events: list[_SysEvent], gold: Gol
         if label and iri not in labels:
             labels[iri] = label
         _add(alts.setdefault(iri, []), _text(r.get("altLabel")))
-    for ev in events:  # actors missing from the actors table: their label on the event
-        for iri in ev.by:
-            if iri not in labels and ev.by_label:
-                labels[iri] = ev.by_label
+    for iri, label in row_labels.items():  # actors missing from the actors table
+        labels.setdefault(iri, label)
     names = _gold_names(gold)
     mapping: dict[str, tuple[str, ...]] = {}
     for iri in set(labels) | set(alts):
@@ -339,15 +349,28 @@ def _actor_map(actor_rows: Iterable[Mapping], events: list[_SysEvent], gold: Gol
     return mapping
 
 
-def _top(gold: Gold, actor_id: str) -> str:
-    """The end of an actor's ``member_of`` chain (the state or body it belongs to)."""
+def _tops(gold: Gold) -> dict[str, str]:
+    """Each gold actor -> the end of its ``member_of`` chain (the state or body it belongs to)."""
     parents = {a.id: a.member_of for a in gold.actors}
-    seen = {actor_id}
-    while parents.get(actor_id) and parents[actor_id] in parents \
-            and parents[actor_id] not in seen:
-        actor_id = parents[actor_id]
-        seen.add(actor_id)
-    return actor_id
+    tops = {}
+    for actor_id in parents:
+        top, seen = actor_id, {actor_id}
+        while parents.get(top) in parents and parents[top] not in seen:
+            top = parents[top]
+            seen.add(top)
+        tops[actor_id] = top
+    return tops
+
+
+_cached_tops = lru_cache(maxsize=64)(_tops)
+
+
+def _top(gold: Gold, actor_id: str) -> str:
+    try:
+        tops = _cached_tops(gold)
+    except TypeError:  # a gold record holding a list is not hashable
+        tops = _tops(gold)
+    return tops.get(actor_id, actor_id)
 
 
 # ---------------------------------------------------------------- gold spans
@@ -383,7 +406,7 @@ def _find(text: str, needle: str) -> tuple[list[tuple[int, int]], bool]:
 
 
 def gold_spans(gold: Gold, text: str) -> tuple[dict[str, list[tuple[int, int]]], list[str]]:
-    """Where each gold event's evidence lies in the text, and warnings for strings not found verbatim.
+    """Where each gold event's evidence lies in the text, and what was not found verbatim.
 
     Every occurrence of ``evidence`` and of each ``other_evidence`` counts.
     """
@@ -525,9 +548,35 @@ def score_article(event_rows: Iterable[Mapping], actor_rows: Iterable[Mapping], 
     ``event_rows`` and ``actor_rows`` are the rows of the named queries
     ``events`` and ``actors`` for this article (see :func:`rows_from_extraction`);
     ``text`` is the article text the offsets point into.
+
+    Matching follows the gold format. A system actor is the gold actor whose
+    name or alias equals its label (case and punctuation aside), else one of
+    its alternative labels. A system event (one ``event`` IRI, however many
+    evidence rows) matches a gold event when one of its spans overlaps the
+    gold ``evidence`` or an ``other_evidence``, its type is ``type`` or in
+    ``also_ok``, and its by-actor agrees:
+
+    - exact level: it is (one of) the gold ``by``;
+    - state level: it and the gold ``by`` end their gold ``member_of``
+      chains at the same actor. This contains the format's own wording (an
+      actor on the gold actor's chain) and also accepts a member of the
+      gold actor (gold: the state; system: its foreign ministry) and a
+      fellow member (gold: the ministry; system: its spokesman's body),
+      since "state level" asks which state acted; which body or person
+      within it is exactly what the exact level judges.
+
+    Each gold event is matched at most once and each system event at most
+    once: a maximum matching that prefers pairs agreeing exactly, then
+    larger overlaps, made first for counted gold events, then for optional
+    ones (a match on an optional event is neither a hit nor a false
+    positive). Addressee and response accuracy are judged on the counted
+    state-level matches; a response is right when the system's
+    ``respondsTo`` event is itself matched to (one of) the gold
+    ``responds_to`` events.
     """
+    event_rows = list(event_rows)
     events = _system_events(event_rows, text)
-    amap = _actor_map(actor_rows, events, gold)
+    amap = _actor_map(actor_rows, _row_labels(event_rows), gold)
     spans, warnings = gold_spans(gold, text)
     by_iri = {e.iri: e for e in events}
     by_id = {g.id: g for g in gold.events}
@@ -564,7 +613,8 @@ def score_article(event_rows: Iterable[Mapping], actor_rows: Iterable[Mapping], 
             to_exact += Accuracy(int(ok_exact), 1)
             to_state += Accuracy(int(ok_state), 1)
             if not ok_exact:
-                shown = _names(gold, sys_to) if sys_to else ("none" if not e.to else "not a gold actor")
+                shown = (_names(gold, sys_to) if sys_to
+                         else "not a gold actor" if e.to else "none")
                 flaws.append(Flaw(g_id, e.short, "to", f"to {shown}, gold {_names(gold, g.to)}"
                                   + (" (same state)" if ok_state else "")))
         if g.responds_to:

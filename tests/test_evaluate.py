@@ -211,7 +211,8 @@ def test_evaluate_wrong_response_lowers_responds_to_accuracy():
 
 def test_evaluate_names_compare_without_case_and_punctuation():
     assert normalise_name("U.S.") == normalise_name("us")
-    assert normalise_name("China\u2019s  Foreign Ministry") == normalise_name("china's foreign ministry")
+    assert (normalise_name("China\u2019s  Foreign Ministry")
+            == normalise_name("china's foreign ministry"))
     assert normalise_name("Washington") != normalise_name("Washington Post")
 
 
