@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import ConjunctiveGraph
 
@@ -30,6 +30,10 @@ RDF_FORMATS = {
     ".rdf": "xml", ".owl": "xml",
 }
 _QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+_FORMAT_NAMES = {"turtle": "Turtle", "trig": "TriG", "nt": "N-Triples", "nquads": "N-Quads",
+                 "json-ld": "JSON-LD", "xml": "RDF/XML"}
+
+_PLAIN_DATATYPES = {XSD.integer, XSD.decimal, XSD.boolean, XSD.double}
 
 JAVA_MISSING = ("the OWL reasoner needs a Java runtime: apt-get install default-jre-headless "
                 "(or skip the reasoner with --no-reasoner)")
@@ -133,6 +137,8 @@ def _short(node, prefixes: list[tuple[str, str]]) -> str:
                 return f"{prefix}:{node[len(ns):]}"
         return f"<{node}>"
     if isinstance(node, Literal):
+        if node.datatype in _PLAIN_DATATYPES:
+            return str(node)
         if node.datatype is not None:
             return f"{Literal(str(node)).n3()}^^{_short(node.datatype, prefixes)}"
         return node.n3()
@@ -159,9 +165,14 @@ def read_rdf_files(paths: Iterable[str | Path]) -> Dataset:
             else:
                 ds.default_graph.parse(path, format=fmt)
         except Exception as exc:  # every parser has its own exception types
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise InputError(f"{path}: cannot parse as {fmt}: {first}") from exc
+            raise InputError(f"{path}: cannot parse as {_FORMAT_NAMES[fmt]}: {_one_line(exc)}") from exc
     return ds
+
+
+def _one_line(exc: Exception) -> str:
+    """A parser's error message on one line, without its echo of the input."""
+    text = " ".join(str(exc).split()).split(" at ^ in:")[0].replace(" of <>:", ":")
+    return (text or type(exc).__name__)[:200]
 
 
 def data_graph(data: Graph | Dataset) -> Graph:
