@@ -1,0 +1,146 @@
+"""Building a store from articles: read, skip the unchanged, extract, build RDF, write.
+
+Each article is written whole in its own transaction, in input order, so the
+same input always gives the same store; one bad input never stops the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import __version__
+from .build import extraction_graph
+from .errors import DkgError, InputError
+from .extract import extract_articles, load_nlp, model_id
+from .model import Article, Extraction
+from .read import read_articles
+from .store import Store
+
+__all__ = ["IngestReport", "ingest"]
+
+#: ``progress(status, what)``: status is "built", "unchanged" or "failed";
+#: ``what`` is the article id, or the error message of a failure.
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: how many articles were read, built, unchanged, and what failed."""
+
+    read: int = 0
+    built: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        """How many inputs failed (each has a message in ``errors``)."""
+        return len(self.errors)
+
+    @property
+    def stored(self) -> int:
+        """How many articles are in the store as read (built or unchanged)."""
+        return self.built + self.unchanged
+
+
+def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
+           model: str | None = None, jobs: int = 1, encoding: str = "utf-8",
+           progress: Progress | None = None) -> IngestReport:
+    """Put articles (paths as for ``dkg build``, or Article records) into ``store``.
+
+    Unchanged articles (same content hash, dkg version and model) are skipped;
+    the others are extracted (``jobs`` processes), built and each written in one
+    transaction. Returns an :class:`IngestReport`; raises only for store errors.
+    """
+    report = IngestReport()
+    notify = progress or (lambda status, what: None)
+    store.ensure_ontology()
+    seen: set[str] = set()
+    model_name: list[str] = []  # loaded on the first article only
+
+    def fail(message: str) -> None:
+        report.errors.append(message)
+        notify("failed", message)
+
+    def to_extract() -> Iterator[Article]:
+        for item in _articles(paths_or_articles, encoding):
+            if isinstance(item, InputError):
+                fail(str(item))
+                continue
+            report.read += 1
+            if item.id in seen:
+                fail(f"{item.id}: the same article id came twice; the first one was kept")
+                continue
+            seen.add(item.id)
+            if not model_name:
+                model_name.append(model_id(load_nlp(model)))
+            if store.is_current(item.id, item.sha256, __version__, model_name[0]):
+                report.unchanged += 1
+                notify("unchanged", item.id)
+                continue
+            yield item
+
+    for item in _extract_each(to_extract(), model, jobs):
+        if isinstance(item, tuple):
+            article, exc = item
+            fail(f"{article.id}: extraction failed: {type(exc).__name__}: {exc}")
+            continue
+        try:
+            graph = extraction_graph(item, __version__)
+            store.put_article(item.article.id, graph)
+        except InputError as exc:
+            fail(str(exc))
+            continue
+        except (ValueError, TypeError, KeyError) as exc:
+            fail(f"{item.article.id}: cannot build its graph: {type(exc).__name__}: {exc}")
+            continue
+        report.built += 1
+        notify("built", item.article.id)
+    return report
+
+
+def _articles(items: Iterable[str | Path | Article], encoding: str
+              ) -> Iterator[Article | InputError]:
+    """Articles as given, and those read from paths."""
+    for item in items:
+        if isinstance(item, Article):
+            yield item
+        else:
+            yield from read_articles([item], encoding)
+
+
+def _extract_each(articles: Iterator[Article], model: str | None, jobs: int
+                  ) -> Iterator[Extraction | tuple[Article, Exception]]:
+    """Extractions in input order; an article the extractor fails on comes as (article, error).
+
+    After a failure the articles in flight are redone one by one to find the
+    culprit, then streaming resumes with the rest.
+    """
+    in_flight: list[Article] = []
+
+    def feed() -> Iterator[Article]:
+        for article in articles:
+            in_flight.append(article)
+            yield article
+
+    while True:
+        try:
+            for extraction in extract_articles(feed(), model=model, n_process=jobs):
+                in_flight.pop(0)
+                yield extraction
+            return
+        except DkgError:  # the store or the model, not one article
+            raise
+        except Exception:  # noqa: BLE001 - the extractor is third-party code
+            suspects = list(in_flight)
+            in_flight.clear()
+            if not suspects:  # it fails before reading anything: not an article's fault
+                raise
+            for article in suspects:
+                try:
+                    extraction = next(extract_articles([article], model=model))
+                except Exception as exc:  # noqa: BLE001
+                    yield article, exc
+                else:
+                    yield extraction

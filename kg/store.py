@@ -1,0 +1,731 @@
+"""The store: embedded Oxigraph on disk, in memory, or a remote SPARQL 1.1 endpoint.
+
+Each article's triples live in their own named graph (``graph_iri(id)``) and are
+replaced in ONE SPARQL Update (drop + insert), so a reader or a crash only ever
+sees whole articles. Queries run over the union of all graphs.
+
+Where the store is:
+
+- a directory (the default): embedded Oxigraph (RocksDB) files, plus ``dkg.lock``
+  that lets one writer in at a time; readers open it read-only and never wait;
+- ``memory=True``: an in-memory store, thrown away when closed;
+- an ``http://`` or ``https://`` URL: the *query* URL of a SPARQL 1.1 endpoint
+  with update. Updates go to the sibling ``.../update`` when the URL ends in
+  ``/query`` (Oxigraph: ``http://HOST:7878/query``; Fuseki: ``http://HOST:3030/DS/query``),
+  otherwise to the URL itself (or pass ``update_url``). Queries ask for the union
+  default graph (Oxigraph's ``union-default-graph`` parameter; other servers must be
+  configured so). The server does its own locking.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pyoxigraph as ox
+import rdflib
+
+from . import __version__
+from .errors import DkgError, InputError, QueryError, StoreError, StoreLockedError
+from .namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, activity_iri, article_iri, graph_iri
+from .resources import ontology_path
+
+__all__ = [
+    "FORMATS", "LOCK_FILE", "DEFAULT_LOCK_TIMEOUT", "Store", "open_store", "update_url_for",
+    "serialize_quads", "write_atomically",
+]
+
+#: Export formats: name -> pyoxigraph format. Turtle and N-Triples merge all graphs.
+FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_TRIPLE_FORMATS = {"turtle", "nt"}
+
+#: The lock file a writer holds in a store directory.
+LOCK_FILE = "dkg.lock"
+#: Seconds a second writer waits for the first before giving up.
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+_GRAPH_PREFIX = BASE + "graph/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DKG = PREFIXES["dkg"]
+_PROV = PREFIXES["prov"]
+_RO_ATTEMPTS = 40  # read-only opens retried while a writer compacts files
+
+
+# ----------------------------------------------------------------------------- opening
+
+
+def open_store(location: str | os.PathLike | None, *, read_only: bool = False,
+               create: bool = True, memory: bool = False,
+               lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+               update_url: str | None = None) -> "Store":
+    """Open the store at ``location`` (directory or endpoint URL); use it as a context manager.
+
+    ``read_only`` opens for reading without waiting for a writer; ``create=False``
+    refuses to make a new store. Both raise StoreError when there is no store yet.
+    A writer waits up to ``lock_timeout`` seconds for another writer, then raises
+    StoreLockedError.
+    """
+    if memory:
+        return _LocalStore(ox.Store(), "memory", read_only=False)
+    if location is None:
+        raise StoreError("no store given")
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        return _RemoteStore(text, update_url or update_url_for(text), read_only=read_only,
+                            probe=read_only or not create)
+    return _open_directory(Path(location), read_only=read_only, create=create,
+                           lock_timeout=lock_timeout)
+
+
+def update_url_for(query_url: str) -> str:
+    """The update URL of an endpoint: ``.../query`` -> ``.../update``, else the URL itself."""
+    parts = urllib.parse.urlsplit(query_url)
+    if parts.path.endswith("/query"):
+        parts = parts._replace(path=parts.path[: -len("query")] + "update")
+    return urllib.parse.urlunsplit(parts)
+
+
+def _is_store_dir(path: Path) -> bool:
+    return (path / "CURRENT").is_file()
+
+
+def _open_directory(path: Path, *, read_only: bool, create: bool,
+                    lock_timeout: float) -> "Store":
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store directory")
+    if not path.exists() or not _is_store_dir(path):
+        if path.is_dir() and any(p.name != LOCK_FILE for p in path.iterdir()):
+            raise StoreError(f"{path} is not a dkg store (a directory with other files in it)")
+        if read_only or not create:
+            raise StoreError(f"no store at {path}; build one with dkg build")
+    if read_only:
+        return _LocalStore(_open_read_only(path), str(path), read_only=True, path=path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store {path}: {exc.strerror}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise StoreError(f"the store {path} is not writable")
+    lock = _acquire_lock(path, lock_timeout)
+    try:
+        inner = ox.Store(str(path))
+    except (OSError, RuntimeError) as exc:
+        _release_lock(lock)
+        message = _one_line(exc)
+        if "lock" in message.lower():
+            raise StoreLockedError(f"the store {path} is in use by another program "
+                                   f"({message})") from None
+        raise StoreError(f"cannot open the store {path}: {message}") from None
+    return _LocalStore(inner, str(path), read_only=False, path=path, lock=lock)
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """A read-only view of a store; retried while a writer replaces files under it."""
+    last: Exception | None = None
+    for _ in range(_RO_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            last = exc
+            time.sleep(0.05)
+    raise StoreError(f"cannot read the store {path}: {_one_line(last)}")
+
+
+def _acquire_lock(path: Path, timeout: float):
+    """Hold ``dkg.lock`` in ``path`` exclusively, waiting up to ``timeout`` seconds."""
+    lock_path = path / LOCK_FILE
+    try:
+        fh = open(lock_path, "a+")
+    except OSError as exc:
+        raise StoreError(f"cannot lock the store {path}: {exc.strerror}") from None
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                fh.seek(0)
+                holder = fh.read().strip()
+                fh.close()
+                who = f" (pid {holder})" if holder.isdigit() else ""
+                raise StoreLockedError(
+                    f"the store {path} is busy: another dkg process{who} is writing to it; "
+                    f"waited {timeout:g} s, try again when it has finished") from None
+            time.sleep(0.05)
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    return fh
+
+
+def _release_lock(fh) -> None:
+    try:
+        fh.seek(0)
+        fh.truncate()
+    except OSError:
+        pass
+    fcntl.flock(fh, fcntl.LOCK_UN)
+    fh.close()
+
+
+def _one_line(exc: BaseException | None) -> str:
+    text = str(exc or "").strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# ----------------------------------------------------------------------------- terms
+
+
+def _ox_term(value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A pyoxigraph term from a pyoxigraph term, an rdflib term or a Python value."""
+    if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return value
+    if isinstance(value, rdflib.URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, rdflib.BNode):
+        return ox.BlankNode(str(value))
+    if isinstance(value, rdflib.Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(_XSD + "double"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise QueryError(f"cannot use {value!r} as an RDF term")
+
+
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _substitutions(bindings: Mapping | None) -> dict:
+    if not bindings:
+        return {}
+    out = {}
+    for key, value in bindings.items():
+        name = key.value if isinstance(key, ox.Variable) else str(key).lstrip("?$")
+        out[ox.Variable(name)] = _ox_term(value)
+    return out
+
+
+def _triples_of(graph: rdflib.Graph | Iterable) -> list[ox.Triple]:
+    """pyoxigraph triples of an rdflib graph (or of pyoxigraph triples/quads)."""
+    out = []
+    for item in graph:
+        if isinstance(item, ox.Quad):
+            item = item.triple
+        if isinstance(item, ox.Triple):
+            out.append(item)
+        else:
+            s, p, o = item[:3]
+            out.append(ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)))
+    return out
+
+
+def _has_blank(quads: list[ox.Quad]) -> bool:
+    return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+               or isinstance(q.graph_name, ox.BlankNode) for q in quads)
+
+
+def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with blank nodes given canonical (RDFC-1.0) names, in a stable order."""
+    quads = list(quads)
+    if _has_blank(quads):
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
+    keyed = {(str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q
+             for q in quads}
+    return [keyed[k] for k in sorted(keyed)]
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def serialize_quads(quads: Iterable[ox.Quad], fmt: str = "turtle") -> bytes:
+    """The quads in ``fmt`` (see FORMATS), in a stable order: equal input, equal bytes.
+
+    Blank nodes are canonicalized, quads sorted, the project's prefixes declared
+    in a fixed order. Turtle and N-Triples merge the graphs into their union.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    quads = _canonical(quads)
+    if fmt in _TRIPLE_FORMATS:
+        seen = {}
+        for q in quads:
+            seen.setdefault((str(q.subject), str(q.predicate), str(q.object)), q.triple)
+        items: list = [seen[k] for k in sorted(seen)]
+    else:
+        items = quads
+    data = ox.serialize(items, format=FORMATS[fmt], prefixes=PREFIXES)
+    if fmt in ("turtle", "trig"):
+        data = _fixed_prefix_header(data)
+    return data
+
+
+def _fixed_prefix_header(data: bytes) -> bytes:
+    """Put the ``@prefix`` lines in the order of PREFIXES, whatever order they came in."""
+    lines = data.split(b"\n")
+    count = 0
+    while count < len(lines) and lines[count].startswith(b"@prefix "):
+        count += 1
+    if count != len(PREFIXES):
+        return data
+    header = [f"@prefix {name}: <{iri}> .".encode() for name, iri in PREFIXES.items()]
+    return b"\n".join(header + lines[count:])
+
+
+def write_atomically(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (temp file, then rename)."""
+    path = Path(path)
+    parent = path.parent
+    if not parent.is_dir():
+        raise DkgError(f"cannot write {path}: no directory {parent}")
+    if path.is_dir():
+        raise DkgError(f"cannot write {path}: it is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise DkgError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise DkgError(f"cannot write {path}: {exc.strerror}") from None
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+_PROVENANCE = """
+PREFIX dkg: <%s>
+PREFIX prov: <%s>
+SELECT ?g ?article ?hash ?version ?model WHERE {
+  GRAPH ?g {
+    ?article dkg:contentHash ?hash ; prov:wasGeneratedBy ?run .
+    ?run dkg:dkgVersion ?version .
+    OPTIONAL { ?run dkg:model ?model }
+  }
+}""" % (_DKG, _PROV)
+
+_ARTICLE_IDS = """
+PREFIX dkg: <%s>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?g ?id WHERE {
+  GRAPH ?g { ?article a dkg:Article ; dcterms:identifier ?id }
+}""" % _DKG
+
+
+class Store:
+    """A dkg store; made by :func:`open_store`, closed by ``close()`` or ``with``."""
+
+    location: str
+    read_only: bool
+
+    # -- what each backend provides
+
+    def _run_query(self, sparql: str, substitutions: dict, union: bool):
+        raise NotImplementedError
+
+    def _run_update(self, update: str) -> None:
+        raise NotImplementedError
+
+    def _quads_of(self, graphs: list[ox.NamedNode] | None) -> list[ox.Quad]:
+        """Quads of these graphs, or of every dkg graph (articles and ontology) if None."""
+        raise NotImplementedError
+
+    # -- life cycle
+
+    def close(self) -> None:
+        """Release the store (and the writer's lock)."""
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<{type(self).__name__} {self.location} {mode}>"
+
+    # -- reading
+
+    def query(self, sparql: str, bindings: Mapping | None = None):
+        """The answer to a SPARQL query over the union of all graphs.
+
+        ``bindings`` maps variable names to values (RDF terms, rdflib terms, str,
+        int...), passed to the engine as substitutions, never formatted into the
+        text. Returns pyoxigraph results: QuerySolutions, QueryBoolean or triples.
+        """
+        return self._run_query(sparql, _substitutions(bindings), True)
+
+    def article_ids(self) -> list[str]:
+        """The ids of the articles in the store, sorted."""
+        ids = {sol["id"].value for sol in self._run_query(_ARTICLE_IDS, {}, False)
+               if str(sol["g"].value).startswith(_GRAPH_PREFIX)}
+        return sorted(ids)
+
+    def is_current(self, article_id: str, content_hash: str, dkg_version: str,
+                   model: str | None) -> bool:
+        """Whether the stored graph of this article was built from this text, dkg and model."""
+        if not content_hash.startswith("sha256:"):
+            content_hash = "sha256:" + content_hash
+        subs = _substitutions({"g": ox.NamedNode(str(graph_iri(article_id))),
+                               "article": ox.NamedNode(str(article_iri(article_id)))})
+        wanted = (content_hash, dkg_version, model or "")
+        for sol in self._run_query(_PROVENANCE, subs, False):
+            found = (sol["hash"].value, sol["version"].value,
+                     sol["model"].value if sol["model"] is not None else "")
+            if found == wanted:
+                return True
+        return False
+
+    def graph(self, article_id: str) -> rdflib.Graph:
+        """The triples of one article's graph (empty if it is not in the store)."""
+        out = rdflib.Graph()
+        for name, iri in PREFIXES.items():
+            out.bind(name, iri, override=True)
+        for q in self._quads_of([ox.NamedNode(str(graph_iri(article_id)))]):
+            out.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+        return out
+
+    def dataset(self) -> rdflib.Dataset:
+        """An rdflib Dataset of the store (its default graph is the union of all graphs)."""
+        ds = rdflib.Dataset(default_union=True)
+        for name, iri in PREFIXES.items():
+            ds.bind(name, iri, override=True)
+        for q in self._quads_of(None):
+            ds.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object),
+                    _rdflib_term(q.graph_name)))
+        return ds
+
+    def export(self, fmt: str = "turtle", article: str | None = None,
+               with_ontology: bool = False) -> bytes:
+        """The store (or one article's graph) serialized in ``fmt``, byte-stable.
+
+        Without ``with_ontology`` the ontology graph is left out.
+        """
+        if fmt not in FORMATS:
+            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        if article is not None:
+            graphs = [ox.NamedNode(str(graph_iri(article)))]
+            if with_ontology:
+                graphs.append(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+            quads = self._quads_of(graphs)
+            if not any(q.graph_name == graphs[0] for q in quads):
+                raise StoreError(f"no article {article!r} in the store {self.location}")
+        else:
+            onto = str(ONTOLOGY_GRAPH)
+            quads = [q for q in self._quads_of(None)
+                     if with_ontology or q.graph_name.value != onto]
+        return serialize_quads(quads, fmt)
+
+    # -- writing
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store {self.location} is open read-only")
+
+    def put_article(self, article_id: str, graph: rdflib.Graph, content_hash: str | None = None,
+                    versions: Mapping[str, str] | None = None) -> bool:
+        """Replace the article's named graph by ``graph``, atomically; whether anything changed.
+
+        ``content_hash`` ("sha256:..." or hex) and ``versions`` (``{"dkg": ..., "model": ...}``),
+        when given, are recorded as the article's provenance if the graph lacks them
+        (graphs from :func:`kg.build.extraction_graph` carry them already).
+        """
+        self._check_writable()
+        g = graph_iri(article_id)
+        if g == ONTOLOGY_GRAPH:
+            raise InputError(f"{article_id}: this article id is reserved; rename the article")
+        triples = _triples_of(graph)
+        triples += _provenance(article_id, content_hash, versions)
+        return self._replace_graph(ox.NamedNode(str(g)), triples)
+
+    def ensure_ontology(self) -> bool:
+        """Load the ontology into its named graph unless it is there already; whether it changed.
+
+        Does nothing (returns False) when the ontology file is missing.
+        """
+        self._check_writable()
+        path = ontology_path()
+        if not path.is_file():
+            return False
+        try:
+            triples = [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+        except (SyntaxError, OSError) as exc:
+            raise DkgError(f"{path}: cannot read the ontology: {_one_line(exc)}") from None
+        return self._replace_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)), triples)
+
+    def _replace_graph(self, name: ox.NamedNode, triples: list[ox.Triple]) -> bool:
+        new = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+        old = self._quads_of([name])
+        if _canonical(new) == _canonical(old):
+            return False
+        self._run_update(_replace_update(name, triples))
+        return True
+
+
+def _provenance(article_id: str, content_hash: str | None,
+                versions: Mapping[str, str] | None) -> list[ox.Triple]:
+    """The provenance triples ``extraction_graph`` writes, from put_article's arguments."""
+    art = ox.NamedNode(str(article_iri(article_id)))
+    run = ox.NamedNode(str(activity_iri(article_id)))
+    out = []
+    if content_hash:
+        if not content_hash.startswith("sha256:"):
+            content_hash = "sha256:" + content_hash
+        out.append(ox.Triple(art, ox.NamedNode(_DKG + "contentHash"), ox.Literal(content_hash)))
+    if versions:
+        out.append(ox.Triple(art, ox.NamedNode(_PROV + "wasGeneratedBy"), run))
+        if versions.get("dkg"):
+            out.append(ox.Triple(run, ox.NamedNode(_DKG + "dkgVersion"),
+                                 ox.Literal(versions["dkg"])))
+        if versions.get("model"):
+            out.append(ox.Triple(run, ox.NamedNode(_DKG + "model"),
+                                 ox.Literal(versions["model"])))
+    return out
+
+
+def _replace_update(name: ox.NamedNode, triples: list[ox.Triple]) -> str:
+    """ONE SPARQL Update that replaces graph ``name`` by ``triples`` (a single transaction)."""
+    head = f"DROP SILENT GRAPH {name}"
+    if not triples:
+        return head
+    body = " .\n".join(str(t) for t in triples)
+    return f"{head} ;\nINSERT DATA {{ GRAPH {name} {{\n{body} .\n}} }}"
+
+
+# ----------------------------------------------------------------------------- embedded
+
+
+class _LocalStore(Store):
+    """Embedded Oxigraph: on disk (a directory) or in memory."""
+
+    def __init__(self, inner: ox.Store, location: str, *, read_only: bool,
+                 path: Path | None = None, lock=None) -> None:
+        self._ox: ox.Store | None = inner
+        self.location = location
+        self.read_only = read_only
+        self.path = path  # the store directory; None in memory
+        self._lock = lock
+
+    def _inner(self) -> ox.Store:
+        if self._ox is None:
+            raise StoreError(f"the store {self.location} is closed")
+        return self._ox
+
+    def close(self) -> None:
+        if self._ox is not None and not self.read_only and self.path is not None:
+            try:
+                self._ox.flush()  # so that readers need not replay the write-ahead log
+            except (OSError, RuntimeError):
+                pass
+        self._ox = None
+        if self._lock is not None:
+            _release_lock(self._lock)
+            self._lock = None
+
+    def _reopen(self) -> None:
+        """A fresh read-only view, after a writer replaced files under the old one."""
+        self._ox = _open_read_only(self.path)
+
+    def _run_query(self, sparql, substitutions, union):
+        try:
+            return self._inner().query(sparql, use_default_graph_as_union=union,
+                                       substitutions=substitutions or None, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"bad SPARQL: {_one_line(exc)}") from None
+        except RuntimeError as exc:
+            if "SPARQL query" in str(exc):  # e.g. a parameter that is not projected
+                raise QueryError(f"cannot bind the parameters: {_one_line(exc)}") from None
+            raise StoreError(f"cannot query the store {self.location}: {_one_line(exc)}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot query the store {self.location}: {_one_line(exc)}") from None
+
+    def _run_update(self, update: str) -> None:
+        try:
+            self._inner().update(update)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot write to the store {self.location}: "
+                             f"{_one_line(exc)}") from None
+
+    def _quads_of(self, graphs):
+        for attempt in range(3):
+            try:
+                inner = self._inner()
+                if graphs is None:
+                    return [q for q in inner.quads_for_pattern(None, None, None, None)
+                            if isinstance(q.graph_name, ox.NamedNode)
+                            and q.graph_name.value.startswith(_GRAPH_PREFIX)]
+                return [q for g in graphs for q in inner.quads_for_pattern(None, None, None, g)]
+            except (OSError, RuntimeError) as exc:
+                if not (self.read_only and self.path is not None) or attempt == 2:
+                    raise StoreError(f"cannot read the store {self.location}: "
+                                     f"{_one_line(exc)}") from None
+                self._reopen()
+        raise AssertionError("unreachable")
+
+    def dataset(self) -> rdflib.Dataset:
+        """A live rdflib Dataset over the store (oxrdflib); default graph = union of all."""
+        from oxrdflib import OxigraphStore
+
+        ds = rdflib.Dataset(store=OxigraphStore(store=self._inner()), default_union=True)
+        for name, iri in PREFIXES.items():
+            ds.bind(name, iri, override=True)
+        return ds
+
+
+# ----------------------------------------------------------------------------- remote
+
+_WHERE_OR_BRACE = re.compile(
+    r"""(?P<skip>\#[^\n]*
+        |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
+        |<[^<>"{}|^`\\\s]*>)
+      |(?P<where>(?<![\w:?$])WHERE(?![\w:-]))
+      |(?P<brace>\{)""", re.X | re.I)
+_PREFIX_DECL = re.compile(r"(?<![\w:?$])PREFIX\s+([\w.-]*)\s*:", re.I)
+
+
+def _with_values(sparql: str, substitutions: dict) -> str:
+    """The query with its variables bound by a VALUES block opening its WHERE clause.
+
+    The values are RDF terms written by pyoxigraph's own term syntax (escaped),
+    the remote counterpart of the embedded store's substitutions.
+    """
+    if not substitutions:
+        return sparql
+    after_where = False
+    for match in _WHERE_OR_BRACE.finditer(sparql):
+        if match.group("where"):
+            after_where = True
+        elif match.group("brace"):
+            if after_where or not re.match(r"\s*CONSTRUCT\b", _strip_prologue(sparql), re.I):
+                names = " ".join(f"?{v.value}" for v in substitutions)
+                values = " ".join(str(t) for t in substitutions.values())
+                pos = match.end()
+                return f"{sparql[:pos]} VALUES ({names}) {{ ({values}) }} {sparql[pos:]}"
+    raise QueryError("cannot bind parameters: the query has no WHERE clause")
+
+
+def _strip_prologue(sparql: str) -> str:
+    return re.sub(r"^(\s|#[^\n]*\n|(PREFIX\s+[\w.-]*:\s*<[^>]*>)|(BASE\s+<[^>]*>))*", "",
+                  sparql, flags=re.I)
+
+
+def _with_prefixes(sparql: str) -> str:
+    """The query with the project's PREFIX lines for any prefix it does not declare."""
+    declared = {m.group(1) for m in _PREFIX_DECL.finditer(sparql)}
+    head = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
+                   if name not in declared)
+    return head + sparql
+
+
+_QUADS = """SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), "%s")) }"""
+_GRAPH_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class _RemoteStore(Store):
+    """A SPARQL 1.1 endpoint with update, spoken to over HTTP (the SPARQL protocol)."""
+
+    timeout = 120.0
+
+    def __init__(self, query_url: str, update_url: str, *, read_only: bool,
+                 probe: bool) -> None:
+        self.location = query_url
+        self.update_url = update_url
+        self.read_only = read_only
+        if probe:
+            self._run_query("ASK {}", {}, False)
+
+    def _post(self, url: str, body: str, content_type: str, accept: str | None,
+              params: dict | None, is_query: bool) -> tuple[bytes, str]:
+        if params:
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+        headers = {"Content-Type": content_type + "; charset=utf-8",
+                   "User-Agent": f"dkg/{__version__}"}
+        if accept:
+            headers["Accept"] = accept
+        request = urllib.request.Request(url, data=body.encode("utf-8"), headers=headers,
+                                         method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get_content_type()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip()
+            detail = detail.splitlines()[0] if detail else exc.reason
+            if is_query and exc.code == 400:
+                raise QueryError(f"bad SPARQL: {detail}") from None
+            raise StoreError(f"the SPARQL endpoint {url} answered {exc.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
+
+    def _run_query(self, sparql, substitutions, union):
+        text = _with_values(_with_prefixes(sparql), substitutions)
+        data, kind = self._post(self.location, text, "application/sparql-query",
+                                "application/sparql-results+json, application/n-triples;q=0.9",
+                                {"union-default-graph": ""} if union else None, True)
+        try:
+            if kind == "application/sparql-results+json":
+                return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+            if kind == "application/n-triples":
+                return iter([q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)])
+        except SyntaxError as exc:
+            raise StoreError(f"unreadable answer from {self.location}: {_one_line(exc)}") from None
+        raise StoreError(f"unexpected answer type {kind} from {self.location}")
+
+    def _run_update(self, update: str) -> None:
+        self._post(self.update_url, update, "application/sparql-update", None, None, False)
+
+    def _quads_of(self, graphs):
+        if graphs is None:
+            solutions = self._run_query(_QUADS % _GRAPH_PREFIX, {}, False)
+        else:
+            solutions = []
+            for g in graphs:
+                solutions.extend(self._run_query(_GRAPH_QUADS, _substitutions({"g": g}), False))
+        return [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in solutions]
