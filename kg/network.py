@@ -30,8 +30,9 @@ _HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 _Q_CLASSES = _HEADER + """
 SELECT ?cls ?notation ?weight WHERE {
-  ?cls skos:notation ?notation .
-  OPTIONAL { ?cls dkg:goldstein ?weight }
+  { ?cls skos:notation ?notation OPTIONAL { ?cls dkg:goldstein ?weight } }
+  UNION
+  { ?cls dkg:goldstein ?weight FILTER NOT EXISTS { ?cls skos:notation ?any } }
 }"""
 
 _Q_SUBCLASSES = _HEADER + """
@@ -182,7 +183,7 @@ def _vocabulary(source) -> tuple[dict[str, str], dict[str, float], set[tuple[str
     notation.update(_SUBTYPE_OF_CLASS)
     weight = act_weights()
     for row in _select(source, _Q_CLASSES):
-        name = row["notation"]
+        name = row.get("notation") or _SUBTYPE_OF_CLASS.get(row["cls"], "")
         if name in ACT_TYPES or name in SUBTYPE_CLASS:
             notation[row["cls"]] = name
             if "weight" in row:
