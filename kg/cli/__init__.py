@@ -9,6 +9,7 @@ from .base import cli, main
 # Registered commands (each module adds itself to ``cli``).
 from . import eval as eval_cmd  # noqa: F401
 from . import validate  # noqa: F401
+from . import build, export  # noqa: F401
 from . import network  # noqa: F401
 
 __all__ = ["cli", "main"]
