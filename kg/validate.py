@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ _QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 _FORMAT_NAMES = {"turtle": "Turtle", "trig": "TriG", "nt": "N-Triples", "nquads": "N-Quads",
                  "json-ld": "JSON-LD", "xml": "RDF/XML"}
 
+_TEMPDIR_LOCK = threading.Lock()
 _PLAIN_DATATYPES = {XSD.integer, XSD.decimal, XSD.boolean, XSD.double}
 
 JAVA_MISSING = ("the OWL reasoner needs a Java runtime: apt-get install default-jre-headless "
@@ -296,6 +299,21 @@ def _clashes(graph: Graph, ontology: Graph) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def _run_hermit(owlready2, world) -> None:
+    """HermiT over ``world``, its scratch file in a private folder removed afterwards.
+
+    owlready2 leaves its scratch file behind when HermiT fails, so ``tempfile``
+    is pointed at a folder of our own for the duration of the call.
+    """
+    with _TEMPDIR_LOCK, tempfile.TemporaryDirectory(prefix="dkg-reasoner-") as scratch:
+        saved, tempfile.tempdir = tempfile.tempdir, scratch
+        try:
+            # xsd:date is outside the OWL 2 datatype map; SHACL checks the dates instead.
+            owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+        finally:
+            tempfile.tempdir = saved
+
+
 def reason(data: Graph | Dataset, ontology: Graph | None = None) -> Reasoning:
     """Are the ontology and ``data`` consistent together, and is every class satisfiable?
 
@@ -318,8 +336,7 @@ def reason(data: Graph | Dataset, ontology: Graph | None = None) -> Reasoning:
             format="ntriples")
         started = time.perf_counter()
         try:
-            # xsd:date is outside the OWL 2 datatype map; SHACL checks the dates instead.
-            owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+            _run_hermit(owlready2, world)
         except owlready2.OwlReadyInconsistentOntologyError:
             return Reasoning(False, (), _clashes(graph, onto_graph),
                              time.perf_counter() - started)

@@ -13,7 +13,7 @@ __all__ = ["validate_cmd"]
 
 
 @cli.command("validate")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(path_type=Path))
 @store_option
 @click.option("--no-reasoner", is_flag=True,
               help="Check the SHACL shapes only; skip the OWL reasoner (which needs Java).")
