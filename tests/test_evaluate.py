@@ -287,6 +287,30 @@ def test_evaluate_cli_build_prints_a_table(tmp_path, capsys):
     assert data["total"]["state"]["gold"] == 17
 
 
+def test_evaluate_cli_reads_the_store(tmp_path, capsys):
+    from kg.build import extraction_graph
+    from kg.store import open_store
+
+    gold, article, ex = example()
+    store = tmp_path / "store"
+    with open_store(store) as st:
+        st.ensure_ontology()
+        st.put_article(article.id, extraction_graph(ex, "test"))
+    code, out, err = run_dkg(["eval", "--store", str(store), str(DATA / f"{EXAMPLE}.yaml")],
+                             capsys)
+    assert code == 0, err
+    total = next(line for line in out.splitlines() if line.startswith("TOTAL"))
+    assert total.split("|")[1:3] == [" 1.00 1.00 1.00 ", " 1.00 1.00 1.00 "]
+
+    other = tmp_path / "other.yaml"
+    other.write_text("article: other\nevents: []\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Nothing happened.\n", encoding="utf-8")
+    code, out, err = run_dkg(["eval", "--store", str(store), str(other)], capsys)
+    assert code == 1
+    assert err.splitlines()[0] == (f"Error: article 'other' is not in the store {store}; "
+                                   f"build it first (dkg build), or use --build")
+
+
 def test_evaluate_cli_missing_path_is_one_line(tmp_path, capsys):
     code, out, err = run_dkg(["eval", "--build", str(tmp_path / "nowhere")], capsys)
     assert code == 1

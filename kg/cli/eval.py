@@ -34,9 +34,8 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
     state and exact actor level, per act type, and the accuracy of
     addressees and responses on matched events.
     """
-    from ..evaluate import (rows_for_article, rows_from_extraction, score_article,
-                            score_corpus, score_details, score_dict, score_table,
-                            read_gold_articles)
+    from ..evaluate import (read_gold_articles, rows_from_extraction, score_article,
+                            score_corpus, score_details, score_dict, score_table)
 
     pairs, failed = [], 0
     for item in read_gold_articles(paths):
@@ -54,7 +53,15 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
         extractions = extract_articles([article for _, article in pairs], model=model)
         tables = [rows_from_extraction(ex) for ex in extractions]
     else:
-        tables = _store_tables(store, [article.id for _, article in pairs])
+        tables, absent = _store_tables(store, [article.id for _, article in pairs])
+        for art_id in absent:
+            click.echo(f"Error: article {art_id!r} is not in the store {store}; build it "
+                       f"first (dkg build), or use --build", err=True)
+        failed += len(absent)
+        kept = [(pair, table) for pair, table in zip(pairs, tables) if table is not None]
+        if not kept:
+            raise InputError(f"none of the articles is in the store {store}")
+        pairs, tables = [pair for pair, _ in kept], [table for _, table in kept]
 
     scores = []
     for (gold, article), (event_rows, actor_rows) in zip(pairs, tables):
@@ -83,23 +90,19 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
     return EXIT_PARTIAL if failed else 0
 
 
-def _store_tables(location: str, article_ids: list[str]) -> list[tuple[list, list]]:
-    """Event and actor rows of each article, from the store's named queries."""
+def _store_tables(location: str, article_ids: list[str]
+                  ) -> tuple[list[tuple[list, list] | None], list[str]]:
+    """Event and actor rows of each article from the store's named queries (None: not there),
+    and the ids of the articles the store lacks."""
+    from ..evaluate import rows_for_article
     from ..queries import query
     from ..store import open_store
 
-    with open_store(location, read_only=True) as store:
-        events = list(query(store, "events"))
-        actors = list(query(store, "actors"))
-    tables = []
-    missing = []
+    with open_store(location, read_only=True, create=False) as store:
+        present = set(store.article_ids())
+        events = query(store, "events")
+        actors = query(store, "actors")
+    tables: list[tuple[list, list] | None] = []
     for art_id in article_ids:
-        rows = rows_for_article(events, art_id)
-        if not rows:
-            missing.append(art_id)
-        tables.append((rows, actors))
-    if missing:
-        click.echo(f"Warning: no events in the store for {len(missing)} article(s) "
-                   f"({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); "
-                   f"build them first, or use --build", err=True)
-    return tables
+        tables.append((rows_for_article(events, art_id), actors) if art_id in present else None)
+    return tables, [a for a in article_ids if a not in present]
