@@ -182,7 +182,7 @@ def rows_from_extraction(ex: Extraction) -> tuple[list[dict], list[dict]]:
     events = []
     for act in ex.acts:
         base = {
-            "event": str(act_iri(art_id, act.key)), "article": str(article_iri(art_id)),
+            "event": str(act_iri(art_id, act.key)), "article": art_id,
             "type": act.type, "by": iri(act.agent), "byLabel": labels.get(act.agent),
             "via": iri(act.via), "viaLabel": labels.get(act.via) if act.via else None,
             "to": iri(act.addressee),
@@ -280,6 +280,8 @@ def _system_events(rows: Iterable[Mapping], text: str) -> list[_SysEvent]:
             _add(ev.spans, (start, end))
     for ev in events.values():
         ev.spans.sort()
+        if not ev.by_label and ev.by:  # no label: the actor's key
+            ev.by_label = ev.by[0].rsplit("/actor/", 1)[-1]
     return sorted(events.values(), key=lambda e: (e.spans[0] if e.spans else (1 << 62, 0), e.iri))
 
 
