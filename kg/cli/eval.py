@@ -13,7 +13,8 @@ __all__ = ["eval_cmd"]
 
 
 @cli.command("eval")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
+                type=click.Path(path_type=Path))
 @store_option
 @click.option("--build", is_flag=True,
               help="Extract the articles afresh and score that, without a store.")
@@ -27,12 +28,15 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
              json_file: Path | None, verbose: bool) -> int:
     """Score events against gold annotations (PATH: gold .yaml files or folders of them).
 
-    Each gold file ``<id>.yaml`` lies beside its article ``<id>.txt``. The
-    system's events are read from the store with the named queries
-    ``events`` and ``actors``, or, with --build, extracted afresh. Prints
-    precision, recall and F1 per article and in total (micro-averaged), at
-    state and exact actor level, per act type, and the accuracy of
-    addressees and responses on matched events.
+    Each gold file ID.yaml lies beside its article ID.txt. The system's
+    events are read from the store with the named queries events and
+    actors, or, with --build, extracted afresh. Prints precision, recall and
+    F1 per article and in total (micro-averaged), at state and exact actor
+    level, per act type, and the accuracy of addressees and responses on
+    matched events.
+
+    Exit status: 0 when every gold file was scored, 4 when some could not be
+    (each is reported on one line), 1 when none could.
     """
     from ..evaluate import (read_gold_articles, rows_from_extraction, score_article,
                             score_corpus, score_details, score_dict, score_table)
