@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -54,7 +54,7 @@ class Violation:
     severity: str = "Violation"
 
     def text(self) -> str:
-        """One line: ``node  path  [rule]  message``."""
+        """One line: ``node path: message (value: ...) [rule]``."""
         where = f"{self.focus} {self.path}".rstrip()
         value = f" (value: {self.value})" if self.value else ""
         return f"{where}: {self.message}{value} [{self.rule}]"
