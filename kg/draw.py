@@ -338,7 +338,8 @@ def draw_png(G: nx.MultiDiGraph, path: str | os.PathLike, *, title: str | None =
         norm = Normalize(-10, 10)
 
         pos = layout(G, seed=seed)
-        sizes = {n: _node_size(int(d.get("degree", 0))) for n, d in G.nodes(data=True)}
+        shrink = min(1.0, 40 / max(G.number_of_nodes(), 1)) ** 0.7  # smaller dots when many
+        sizes = {n: _node_size(int(d.get("degree", 0))) * shrink for n, d in G.nodes(data=True)}
         radius_pt = {n: math.sqrt(s) / 2 for n, s in sizes.items()}
         to_px = ax.transData.transform
         bends = _curvatures(G)
