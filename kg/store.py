@@ -257,6 +257,13 @@ def _has_blank(quads: list[ox.Quad]) -> bool:
                or isinstance(q.graph_name, ox.BlankNode) for q in quads)
 
 
+def _as_stored(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads as Oxigraph stores them (canonical numbers, lower-case language tags)."""
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return list(scratch)
+
+
 def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads with blank nodes given canonical (RDFC-1.0) names, in a stable order."""
     quads = list(quads)
@@ -502,7 +509,7 @@ class Store:
     def _replace_graph(self, name: ox.NamedNode, triples: list[ox.Triple]) -> bool:
         new = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         old = self._quads_of([name])
-        if _canonical(new) == _canonical(old):
+        if _canonical(_as_stored(new)) == _canonical(_as_stored(old)):
             return False
         self._run_update(_replace_update(name, triples))
         return True
