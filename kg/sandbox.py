@@ -342,9 +342,16 @@ def _triples(result, job: Job, deadline: float) -> Outcome:
             return _timed_out(job)
         triples.append(triple)
     ox_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                 "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
-    prefixes = job.prefixes if fmt in ("turtle", "rdfxml") else None
-    body = ox.serialize(triples, format=ox_format, prefixes=prefixes)
+                 "jsonld": getattr(ox.RdfFormat, "JSON_LD", None),
+                 "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+    if ox_format is None:  # a pyoxigraph without JSON-LD: rdflib writes it
+        import rdflib
+        graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                                     format="nt")
+        body = graph.serialize(format="json-ld").encode("utf-8")
+    else:
+        prefixes = job.prefixes if fmt in ("turtle", "rdfxml") else None
+        body = ox.serialize(triples, format=ox_format, prefixes=prefixes)
     return Outcome(200, GRAPH_FORMATS[fmt][0], body, rows=len(triples), truncated=truncated)
 
 
