@@ -481,7 +481,7 @@ def _script_safe(text: str) -> str:
 
 
 def _json_for_script(data) -> str:
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return (json.dumps(data, ensure_ascii=False)
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
