@@ -1,6 +1,7 @@
 """``dkg export``: the store (or one article's graph) as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -39,9 +40,8 @@ def export_cmd(ctx: click.Context, store: str, fmt: str, article: str | None,
         if output is not None:
             write_atomically(output, data)
         else:
-            stdout = click.get_binary_stream("stdout")
-            stdout.write(data)
-            stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
     except DkgError as exc:
         if (ctx.obj or {}).get("debug"):
             raise
