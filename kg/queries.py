@@ -36,7 +36,7 @@ from .model import ACT_TYPES
 from .namespaces import PREFIXES
 from .resources import queries_dir
 
-__all__ = ["Param", "Query", "list_queries", "load_query", "resolve_actor", "bind_params", "run",
+__all__ = ["Param", "Query", "list_queries", "load_query", "parse_query", "resolve_actor", "bind_params", "run",
            "query", "rows", "python_value", "shorten"]
 
 _XSD = PREFIXES["xsd"]
@@ -172,6 +172,11 @@ def _from_text(name: str, text: str, path: Path | None = None) -> Query:
     return Query(name, text, summary, question, params, columns, path)
 
 
+def parse_query(text: str, name: str = "sparql") -> Query:
+    """A question from SPARQL text; its comment header, if any, declares its parameters."""
+    return _from_text(name, text)
+
+
 def list_queries() -> list[tuple[str, str]]:
     """Which named questions there are: ``(name, one-line summary)``, sorted by name."""
     out = []
@@ -226,14 +231,15 @@ def _oxigraph():
     return pyoxigraph
 
 
-def _syntax_message(label: str, exc: BaseException) -> str:
-    """One line from a SPARQL parser error: where, and what was expected."""
+def _syntax_message(label: str, exc: BaseException, text: str = "") -> str:
+    """One line from a SPARQL parser error: where (line, column), what was expected, and near what."""
     msg = str(exc)
-    m = re.match(r"\s*error at (\d+):(\d+):\s*(.*)", msg, re.S)
+    m = re.search(r"error at (\d+):(\d+):\s*(.*)", msg, re.S)
     if not m:
-        first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
+        body = re.sub(r"^\s*bad SPARQL:\s*", "", msg.strip())
+        first = body.splitlines()[0] if body else type(exc).__name__
         return f"SPARQL syntax error in {label}: {first}"
-    line, col, detail = m.group(1), m.group(2), " ".join(m.group(3).split())
+    line, col, detail = int(m.group(1)), int(m.group(2)), " ".join(m.group(3).split())
     if detail.startswith("expected one of"):
         items, depth, cur = [], 0, ""
         for ch in detail[len("expected one of"):]:
@@ -255,7 +261,13 @@ def _syntax_message(label: str, exc: BaseException) -> str:
             detail += ", ..."
         if notes:
             detail += f" ({'; '.join(notes)})"
-    return f"SPARQL syntax error in {label} at line {line}, column {col}: {detail}"
+    lines = text.splitlines()
+    near = ""
+    if 0 < line <= len(lines):
+        before = lines[line - 1][:max(col - 1, 0)].strip()
+        if before:
+            near = f" (after {before[-30:]!r})"
+    return f"SPARQL syntax error in {label} at line {line}, column {col}: {detail}{near}"
 
 
 def _execute(store, q: Query, bindings: Mapping[str, Any]):
@@ -268,10 +280,14 @@ def _execute(store, q: Query, bindings: Mapping[str, Any]):
         if hasattr(store, "query"):
             return store.query(q.text, dict(bindings))
     except SyntaxError as exc:
-        raise QueryError(_syntax_message(_label(q), exc)) from exc
+        raise QueryError(_syntax_message(_label(q), exc, q.text)) from exc
     except QueryError as exc:
         if re.search(r"error at \d+:\d+", str(exc)):
-            raise QueryError(_syntax_message(_label(q), exc)) from exc
+            raise QueryError(_syntax_message(_label(q), exc, q.text)) from exc
+        m = re.search(r"variable \?(\w+) in its SELECT projection", str(exc))
+        if m:
+            raise QueryError(f"{_label(q)} has no parameter {m.group(1)!r} "
+                             f"(not one of its returned columns)") from exc
         raise
     except RuntimeError as exc:
         m = re.search(r"variable \?(\w+) in its SELECT projection", str(exc))
