@@ -275,13 +275,22 @@ def run_dkg(argv: list[str], capsys) -> tuple[int, str, str]:
     return exit_info.value.code, out, err
 
 
-def test_evaluate_cli_build_prints_a_table(tmp_path, capsys):
+def test_evaluate_cli_build_prints_a_table(tmp_path, capsys, monkeypatch):
+    import kg.extract
+
+    def extract_gold(articles, **_):  # the gold as the extractor's output: no model needed
+        gold = read_gold(DATA / f"{EXAMPLE}.yaml")
+        return (gold_extraction(gold, article) for article in articles)
+
+    monkeypatch.setattr(kg.extract, "extract_articles", extract_gold)
     report = tmp_path / "scores.json"
     code, out, err = run_dkg(["eval", "--build", str(DATA / f"{EXAMPLE}.yaml"),
                               "--json", str(report), "--verbose"], capsys)
     assert code == 0, err
     assert EXAMPLE in out and "TOTAL (micro)" in out and "type (state level)" in out
-    assert f"== {EXAMPLE}" in out
+    assert f"== {EXAMPLE}" in out and "OPT  e18 <- e18" in out
+    total = next(line for line in out.splitlines() if line.startswith("TOTAL"))
+    assert total.split("|")[1:3] == [" 1.00 1.00 1.00 ", " 1.00 1.00 1.00 "]
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["articles"][0]["article"] == EXAMPLE
     assert data["total"]["state"]["gold"] == 17
