@@ -449,6 +449,7 @@ class Snapshots:
                 except OSError:
                     return None
             if self._db_lock is not None:
+                self._follow_lock_file()
                 try:
                     _record_lock(self._db_lock, fcntl.F_RDLCK)
                 except OSError:
@@ -456,21 +457,36 @@ class Snapshots:
                 db_locked = True
             signature = _signature(self.store_dir)
             target = self._new_dir()
-            for name, _size, _mtime in signature:
-                src, dst = self.store_dir / name, target / name
-                if name.endswith(".sst"):
-                    try:
-                        os.link(src, dst)
-                        continue
-                    except OSError:
-                        pass
-                shutil.copy2(src, dst)
+            try:
+                for name, _size, _mtime in signature:
+                    src, dst = self.store_dir / name, target / name
+                    if name.endswith(".sst"):
+                        try:
+                            os.link(src, dst)
+                            continue
+                        except OSError:
+                            pass
+                    shutil.copy2(src, dst)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
             return _Snapshot(target, signature)
         finally:
             if db_locked:
                 _record_lock(self._db_lock, fcntl.F_UNLCK)
             if dkg_lock is not None:
                 os.close(dkg_lock)  # releases the shared flock, and only it
+
+    def _follow_lock_file(self) -> None:
+        """Reopen the database's LOCK file if the store was replaced by a new one."""
+        try:
+            if os.stat(self.store_dir / "LOCK").st_ino == os.fstat(self._db_lock).st_ino:
+                return
+            fresh = os.open(self.store_dir / "LOCK", os.O_RDONLY)
+        except OSError:
+            return
+        os.close(self._db_lock)  # the old file is gone; no writer can hold it any more
+        self._db_lock = fresh
 
     def _new_dir(self) -> Path:
         for parent in (self.store_dir.resolve().parent, None):
@@ -551,7 +567,9 @@ def _worker_main(fd: int, isolate: bool) -> None:
     The worker talks over the socket ``fd`` (pickled :class:`Job` in, :class:`Outcome`
     out); it is started as a fresh interpreter, so it never re-runs the caller's script.
     """
+    import signal
     from multiprocessing.connection import Connection
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server; it stops us
     conn = Connection(fd)
     note = _cut_network() if isolate else "workers have network access (SERVICE allowed)"
     import pyoxigraph as ox

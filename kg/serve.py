@@ -164,9 +164,9 @@ def create_app(store, *, timeout_s: float = 30, max_rows: int = 10_000,
     pool = QueryPool(snapshots, workers=workers, allow_service=allow_service)
     prefixes = _prefixes()
 
-    def job(query: str, request: Request, **named) -> Job:
+    def job(query: str, request: Request, fmt: str | None = None, **named) -> Job:
         return Job(query, accept=request.headers.get("accept", ""),
-                   format=request.query_params.get("format"), timeout_s=timeout_s,
+                   format=fmt or request.query_params.get("format"), timeout_s=timeout_s,
                    max_rows=max_rows, allow_service=allow_service, prefixes=prefixes, **named)
 
     async def run(request: Request, j: Job) -> Response:
@@ -183,7 +183,7 @@ def create_app(store, *, timeout_s: float = 30, max_rows: int = 10_000,
         params = request.query_params
         if "update" in params:
             return _refuse_update()
-        query = params.get("query")
+        query, fmt = params.get("query"), None
         graphs = {k: params.getlist(k) for k in ("default-graph-uri", "named-graph-uri")}
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -197,6 +197,7 @@ def create_app(store, *, timeout_s: float = 30, max_rows: int = 10_000,
                 if "update" in form:
                     return _refuse_update()
                 query = (form.get("query") or [query])[0]
+                fmt = (form.get("format") or [None])[0]
                 for k in graphs:
                     graphs[k] += form.get(k, [])
             elif ctype == "application/sparql-query":
@@ -209,7 +210,7 @@ def create_app(store, *, timeout_s: float = 30, max_rows: int = 10_000,
                               "application/sparql-query body")
         if len(query.encode("utf-8")) > max_query_bytes:
             return _text(413, f"the query is longer than {max_query_bytes} bytes")
-        return await run(request, job(query, request,
+        return await run(request, job(query, request, fmt,
                                       default_graphs=tuple(graphs["default-graph-uri"]),
                                       named_graphs=tuple(graphs["named-graph-uri"])))
 

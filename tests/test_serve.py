@@ -91,7 +91,7 @@ def served(tmp_path_factory, example_graph):
                      log=lines.append)
     with running(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield SimpleNamespace(url=url, sparql=url + "/sparql", client=client, lines=lines,
-                              store_dir=store_dir)
+                              store_dir=store_dir, pool=app.state.pool)
 
 
 def local(graph: Graph, query: str) -> set[tuple[str, ...]]:
@@ -289,6 +289,20 @@ def test_serve_refuses_service_and_never_connects(served):
     assert harmless.status_code == 200
 
 
+def test_serve_workers_cannot_connect_even_past_the_check(served):
+    from kg.sandbox import Job
+    if "no network access" not in served.pool.note:
+        pytest.skip(f"this system gives the workers network access: {served.pool.note}")
+    with listener() as (port, seen):
+        # allow_service on the job only skips the parse check; the worker stays cut off
+        job = Job(f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+                  allow_service=True, timeout_s=TIMEOUT_S)
+        outcome = served.pool.run(job)
+        time.sleep(0.3)
+    assert outcome.status == 500 and b"query failed" in outcome.body
+    assert seen == []
+
+
 def test_serve_query_past_the_timeout_is_stopped_with_503(served):
     start = time.monotonic()
     r = served.client.get("/sparql", params={"query": ENDLESS})
@@ -298,6 +312,11 @@ def test_serve_query_past_the_timeout_is_stopped_with_503(served):
     assert TIMEOUT_S <= took < TIMEOUT_S + 2.0
     after = served.client.get("/sparql", params={"query": STATES})
     assert after.status_code == 200 and "China" in after.text
+    deadline = time.monotonic() + 10  # the stopped worker was killed and replaced
+    while len([w for w in served.pool._all if w.process.poll() is None]) != 4:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert len(served.pool._all) == 4
 
 
 def test_serve_malformed_query_is_400_with_line_and_column(served):
