@@ -1,10 +1,9 @@
-"""Read-only SPARQL in killable worker processes: a private snapshot, a deadline, a row cap.
+"""Read-only SPARQL in killable worker processes, with a deadline, a row cap and no network.
 
 Why processes: a pyoxigraph query cannot be cancelled once started (an aggregate or
 ``ORDER BY`` runs to the end inside one native call), so each query runs in a worker
-process that is killed when it overruns. Why a snapshot: pyoxigraph documents reading a
-store that another process is writing as undefined behaviour, so workers never open the
-live store; they read a private copy taken while no build holds it.
+process that is killed when it overruns. Workers read a private copy of the store
+(:class:`kg.snapshot.Snapshots`), never the live one.
 
 How a query ends:
 
@@ -20,61 +19,28 @@ How a query ends:
 """
 from __future__ import annotations
 
-import atexit
 import ctypes
-import json
 import os
 import queue
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Iterator
 
-from .errors import StoreError, StoreLockedError
+from .errors import StoreError
+from .snapshot import Snapshots
+from .sparql_formats import (GRAPH_FORMATS, RESULT_FORMATS, choose_format, term_json,
+                             unacceptable, write_boolean, write_solutions, write_triples)
 
-try:
-    import fcntl
-except ImportError:  # not a POSIX system: no lock to look at
-    fcntl = None
-
-__all__ = ["Outcome", "Job", "Snapshots", "QueryPool", "service_refusal", "choose_format",
-           "answer", "RESULT_FORMATS", "GRAPH_FORMATS"]
+__all__ = ["Outcome", "Job", "QueryPool", "answer", "service_refusal", "TEXT"]
 
 TEXT = "text/plain; charset=utf-8"
 
-#: Formats of SELECT/ASK results: short name -> (media type, other media types accepted).
-RESULT_FORMATS = {
-    "json": ("application/sparql-results+json", ("application/json", "text/javascript",
-                                                  "application/javascript")),
-    "xml": ("application/sparql-results+xml", ("application/xml", "text/xml")),
-    "csv": ("text/csv; charset=utf-8", ("text/csv",)),
-    "tsv": ("text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",)),
-}
-#: Formats of CONSTRUCT/DESCRIBE results: short name -> (media type, other media types).
-GRAPH_FORMATS = {
-    "turtle": ("text/turtle", ("application/x-turtle", "application/turtle")),
-    "ntriples": ("application/n-triples", ("text/plain",)),
-    "jsonld": ("application/ld+json", ("application/json",)),
-    "rdfxml": ("application/rdf+xml", ("application/xml", "text/xml")),
-}
-#: ``?format=`` words and what they mean for results / for graphs.
-_FORMAT_WORDS = {
-    "json": ("json", "jsonld"), "srj": ("json", None), "xml": ("xml", "rdfxml"),
-    "srx": ("xml", None), "csv": ("csv", None), "tsv": ("tsv", None),
-    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "ntriples": (None, "ntriples"),
-    "nt": (None, "ntriples"), "n-triples": (None, "ntriples"), "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"), "rdfxml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
-}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CHECK_EVERY = 256        # rows between two looks at the clock
 _GRACE_S = 0.5            # time a worker gets past the deadline to stop by itself
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
@@ -166,79 +132,7 @@ def service_refusal(query: str) -> Outcome | None:
     return None
 
 
-# ---------------------------------------------------------------- formats
-
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for i, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        ranges.append((fields[0].lower(), q, -i))
-    ranges.sort(key=lambda r: (r[1], r[2]), reverse=True)
-    return [(r[0], r[1]) for r in ranges if r[1] > 0]
-
-
-def choose_format(kind: str, accept: str, override: str | None) -> str | None:
-    """The short name of the format to answer in, or None if the client accepts none.
-
-    ``kind`` is ``"results"`` (SELECT, ASK) or ``"graph"`` (CONSTRUCT, DESCRIBE);
-    ``override`` is the ``?format=`` word or media type, which wins over ``accept``.
-    No Accept header, or ``*/*``, means SPARQL JSON results or Turtle.
-    """
-    table = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
-    if override:
-        word = override.strip().lower()
-        if word in _FORMAT_WORDS:
-            return _FORMAT_WORDS[word][0 if kind == "results" else 1]
-        accept = word
-    if not accept.strip():
-        return next(iter(table))
-    for media, _q in _media_ranges(accept):
-        if media in ("*/*", "*"):
-            return next(iter(table))
-        for name, (main, others) in table.items():
-            types = (main.split(";")[0],) + others
-            if media in types or (media.endswith("/*") and
-                                  any(t.startswith(media[:-1]) for t in types)):
-                return name
-    return None
-
-
-def _not_acceptable(kind: str) -> Outcome:
-    table = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
-    names = ", ".join(f"{m.split(';')[0]} (format={n})" for n, (m, _o) in table.items())
-    what = "SELECT/ASK results" if kind == "results" else "CONSTRUCT/DESCRIBE graphs"
-    return Outcome.text(406, f"none of the accepted media types is available; "
-                             f"{what} come as {names}")
-
-
 # ---------------------------------------------------------------- answering
-
-def _term_json(term) -> dict:
-    import pyoxigraph as ox
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _term_json(term.subject),
-                                        "predicate": _term_json(term.predicate),
-                                        "object": _term_json(term.object)}}
-
 
 def _timed_out(job: Job) -> Outcome:
     return Outcome.text(503, f"query stopped: it ran longer than the {job.timeout_s:g} s "
@@ -298,19 +192,16 @@ def _one_line(message: str, limit: int = 400) -> str:
 
 
 def _boolean(result, job: Job) -> Outcome:
-    import pyoxigraph as ox
     fmt = choose_format("results", job.accept, job.format)
     if fmt is None:
-        return _not_acceptable("results")
-    ox_format = getattr(ox.QueryResultsFormat, fmt.upper())
-    return Outcome(200, RESULT_FORMATS[fmt][0], result.serialize(format=ox_format), rows=1)
+        return Outcome.text(406, unacceptable("results"))
+    return Outcome(200, RESULT_FORMATS[fmt][0], write_boolean(result, fmt), rows=1)
 
 
 def _solutions(result, job: Job, deadline: float) -> Outcome:
-    import pyoxigraph as ox
     fmt = choose_format("results", job.accept, job.format)
     if fmt is None:
-        return _not_acceptable("results")
+        return Outcome.text(406, unacceptable("results"))
     names = [v.value for v in result.variables]
     rows, truncated = [], False
     for i, solution in enumerate(result):
@@ -319,20 +210,15 @@ def _solutions(result, job: Job, deadline: float) -> Outcome:
             break
         if i % _CHECK_EVERY == 0 and time.monotonic() > deadline:
             return _timed_out(job)
-        rows.append({n: _term_json(t) for n, t in zip(names, solution) if t is not None})
-    body = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}},
-                      ensure_ascii=False).encode("utf-8")
-    if fmt != "json":
-        parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-        body = parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
-    return Outcome(200, RESULT_FORMATS[fmt][0], body, rows=len(rows), truncated=truncated)
+        rows.append({n: term_json(t) for n, t in zip(names, solution) if t is not None})
+    return Outcome(200, RESULT_FORMATS[fmt][0], write_solutions(names, rows, fmt),
+                   rows=len(rows), truncated=truncated)
 
 
 def _triples(result, job: Job, deadline: float) -> Outcome:
-    import pyoxigraph as ox
     fmt = choose_format("graph", job.accept, job.format)
     if fmt is None:
-        return _not_acceptable("graph")
+        return Outcome.text(406, unacceptable("graph"))
     triples, truncated = [], False
     for i, triple in enumerate(result):
         if i >= job.max_rows:
@@ -341,199 +227,8 @@ def _triples(result, job: Job, deadline: float) -> Outcome:
         if i % _CHECK_EVERY == 0 and time.monotonic() > deadline:
             return _timed_out(job)
         triples.append(triple)
-    ox_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                 "jsonld": getattr(ox.RdfFormat, "JSON_LD", None),
-                 "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
-    if ox_format is None:  # a pyoxigraph without JSON-LD: rdflib writes it
-        import rdflib
-        graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                                     format="nt")
-        body = graph.serialize(format="json-ld").encode("utf-8")
-    else:
-        prefixes = job.prefixes if fmt in ("turtle", "rdfxml") else None
-        body = ox.serialize(triples, format=ox_format, prefixes=prefixes)
-    return Outcome(200, GRAPH_FORMATS[fmt][0], body, rows=len(triples), truncated=truncated)
-
-
-# ---------------------------------------------------------------- snapshots
-
-_DB_FILE = re.compile(r"^(CURRENT|IDENTITY|MANIFEST-\d+|OPTIONS-\d+|\d+\.(sst|log|blob))$")
-
-
-def _signature(directory: Path) -> tuple:
-    """Name, size and time of each database file: changes whenever the store does."""
-    out = []
-    for entry in os.scandir(directory):
-        if _DB_FILE.match(entry.name) and entry.is_file():
-            st = entry.stat()
-            out.append((entry.name, st.st_size, st.st_mtime_ns))
-    return tuple(sorted(out))
-
-
-def _flock_shared(fd: int) -> None:
-    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-
-
-def _record_lock(fd: int, kind: int) -> None:
-    """Set (``F_RDLCK``) or clear (``F_UNLCK``) an open-file-description lock on a file.
-
-    The database's writer holds a classic record lock on its ``LOCK`` file. An
-    open-file-description lock conflicts with it, even within this process, and
-    clearing it leaves the writer's lock alone.
-    """
-    import struct
-    flock = struct.pack("@hhqqi", kind, os.SEEK_SET, 0, 0, 0)
-    flock += b"\0" * (32 - len(flock))
-    fcntl.fcntl(fd, fcntl.F_OFD_SETLK, flock)
-
-
-@dataclass
-class _Snapshot:
-    path: Path
-    signature: tuple
-    refs: int = 0
-    retired: bool = False
-
-
-class Snapshots:
-    """The store as last seen whole: a private copy, retaken when the store has changed.
-
-    A copy is taken only while no process holds the store for writing (the database's
-    own lock file is locked shared for the few milliseconds of the copy, so a build
-    cannot start in the middle of it). Immutable table files are hard-linked when the
-    file system allows it, the rest is copied; the copy sits next to the store in a
-    hidden directory, or in the temporary directory when that is not writable.
-    While a build holds the store the last copy keeps being served; a build's
-    articles appear once the build has closed the store, all at once.
-    """
-
-    def __init__(self, store_dir, *, refresh_s: float = 2.0) -> None:
-        self.store_dir = Path(store_dir)
-        self.refresh_s = refresh_s
-        if not (self.store_dir / "CURRENT").is_file():
-            what = "does not exist" if not self.store_dir.exists() else "is not a dkg store"
-            raise StoreError(f"{self.store_dir} {what}; build one first (dkg build)")
-        self._lock = threading.Lock()
-        self._checked = time.monotonic()
-        # The database's LOCK file stays open for the life of the process: closing any
-        # descriptor of it would drop a classic record lock held by a writer in this
-        # process (a POSIX rule). Without open-file-description locks (not Linux) only
-        # dkg's own lock file is consulted, so only dkg writers are waited for.
-        self._db_lock = None
-        if fcntl is not None and hasattr(fcntl, "F_OFD_SETLK") and \
-                (self.store_dir / "LOCK").exists():
-            self._db_lock = os.open(self.store_dir / "LOCK", os.O_RDONLY)
-        snap = self._take()
-        if snap is None:
-            raise StoreLockedError(
-                f"{self.store_dir} is being written (by a build?); "
-                f"serve it once that process has finished")
-        self._current = snap
-        atexit.register(self.close)
-
-    def _take(self) -> _Snapshot | None:
-        """A new copy of the store, or None while a writer holds it.
-
-        Both locks a writer takes are held shared during the copy: dkg's own lock
-        file (a dkg writer then waits for the copy to end) and the database's
-        (any other writer fails to open instead of changing files under the copy);
-        either one held by a writer means "busy".
-        """
-        from .store import LOCK_FILE
-        dkg_lock, db_locked = None, False
-        try:
-            if fcntl is not None and (self.store_dir / LOCK_FILE).exists():
-                dkg_lock = os.open(self.store_dir / LOCK_FILE, os.O_RDONLY)
-                try:
-                    fcntl.flock(dkg_lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                except OSError:
-                    return None
-            if self._db_lock is not None:
-                self._follow_lock_file()
-                try:
-                    _record_lock(self._db_lock, fcntl.F_RDLCK)
-                except OSError:
-                    return None
-                db_locked = True
-            signature = _signature(self.store_dir)
-            target = self._new_dir()
-            try:
-                for name, _size, _mtime in signature:
-                    src, dst = self.store_dir / name, target / name
-                    if name.endswith(".sst"):
-                        try:
-                            os.link(src, dst)
-                            continue
-                        except OSError:
-                            pass
-                    shutil.copy2(src, dst)
-            except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
-                raise
-            return _Snapshot(target, signature)
-        finally:
-            if db_locked:
-                _record_lock(self._db_lock, fcntl.F_UNLCK)
-            if dkg_lock is not None:
-                os.close(dkg_lock)  # releases the shared flock, and only it
-
-    def _follow_lock_file(self) -> None:
-        """Reopen the database's LOCK file if the store was replaced by a new one."""
-        try:
-            if os.stat(self.store_dir / "LOCK").st_ino == os.fstat(self._db_lock).st_ino:
-                return
-            fresh = os.open(self.store_dir / "LOCK", os.O_RDONLY)
-        except OSError:
-            return
-        os.close(self._db_lock)  # the old file is gone; no writer can hold it any more
-        self._db_lock = fresh
-
-    def _new_dir(self) -> Path:
-        for parent in (self.store_dir.resolve().parent, None):
-            try:
-                return Path(tempfile.mkdtemp(prefix=f".{self.store_dir.name}.serving-",
-                                             dir=parent))
-            except OSError:
-                continue
-        raise StoreError("cannot make a directory for the served copy of the store")
-
-    def _maybe_refresh(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < self.refresh_s:
-            return
-        self._checked = now
-        try:
-            if _signature(self.store_dir) == self._current.signature:
-                return
-            snap = self._take()
-        except OSError:
-            return  # keep serving the copy we have
-        if snap is not None:
-            old, self._current = self._current, snap
-            old.retired = True
-            if old.refs == 0:
-                shutil.rmtree(old.path, ignore_errors=True)
-
-    @contextmanager
-    def use(self) -> Iterator[str]:
-        """The directory of the current copy, kept until the block ends."""
-        with self._lock:
-            self._maybe_refresh()
-            snap = self._current
-            snap.refs += 1
-        try:
-            yield str(snap.path)
-        finally:
-            with self._lock:
-                snap.refs -= 1
-                if snap.retired and snap.refs == 0:
-                    shutil.rmtree(snap.path, ignore_errors=True)
-
-    def close(self) -> None:
-        """Remove the copy (call once no query runs any more); safe to call twice."""
-        with self._lock:
-            shutil.rmtree(self._current.path, ignore_errors=True)
-        atexit.unregister(self.close)
+    return Outcome(200, GRAPH_FORMATS[fmt][0], write_triples(triples, fmt, job.prefixes),
+                   rows=len(triples), truncated=truncated)
 
 
 # ---------------------------------------------------------------- workers
@@ -689,6 +384,11 @@ class QueryPool:
                 return Outcome.text(500, "the query worker died while answering")
             self._replace(worker)  # still inside the query: kill it before the copy may go
         return _timed_out(job)
+
+    def alive(self) -> int:
+        """How many worker processes are running (busy, idle or starting)."""
+        with self._guard:
+            return sum(1 for w in self._all if w.process.poll() is None)
 
     def close(self) -> None:
         """Stop every worker."""

@@ -20,7 +20,7 @@ worker stayed busy that long. A result over ``max_rows`` rows is cut to ``max_ro
 with status 200 and the header ``Dkg-Truncated: <max_rows>``.
 
 The store is served from a private copy retaken when the store changes and no build
-holds it (:class:`kg.sandbox.Snapshots`): a running build never shows half an article,
+holds it (:class:`kg.snapshot.Snapshots`): a running build never shows half an article,
 its articles appear once it has closed the store. Each request is logged as one line
 on stderr: client, method, path, status, rows, milliseconds.
 """
@@ -42,7 +42,8 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from .errors import DkgError, StoreError
-from .sandbox import TEXT, Job, Outcome, QueryPool, Snapshots
+from .sandbox import TEXT, Job, Outcome, QueryPool
+from .snapshot import Snapshots
 
 __all__ = ["create_app", "serve", "exposure_warning", "is_loopback", "LOOPBACK_HOSTS"]
 

@@ -26,7 +26,7 @@ from kg.errors import StoreError, StoreLockedError
 from kg.gold import gold_extraction, read_gold
 from kg.namespaces import DKG
 from kg.read import read_text_file
-from kg.sandbox import _signature
+from kg.snapshot import fingerprint
 from kg.serve import create_app, exposure_warning, is_loopback
 from kg.store import open_store
 
@@ -213,7 +213,7 @@ def test_serve_default_graph_uri_restricts_the_dataset(served):
 
 
 def test_serve_refuses_update_and_the_store_is_unchanged(served):
-    before = _signature(served.store_dir)
+    before = fingerprint(served.store_dir)
     insert = PREFIXES + "INSERT DATA { <urn:x> a dkg:State }"
     refusals = [
         served.client.post("/sparql", data={"update": insert}),
@@ -234,7 +234,7 @@ def test_serve_refuses_update_and_the_store_is_unchanged(served):
     assert as_query.status_code == 400
     ask = served.client.get("/sparql", params={"query": "ASK { <urn:x> ?p ?o }"})
     assert ask.json()["boolean"] is False
-    assert _signature(served.store_dir) == before
+    assert fingerprint(served.store_dir) == before
 
 
 @contextmanager
@@ -313,10 +313,9 @@ def test_serve_query_past_the_timeout_is_stopped_with_503(served):
     after = served.client.get("/sparql", params={"query": STATES})
     assert after.status_code == 200 and "China" in after.text
     deadline = time.monotonic() + 10  # the stopped worker was killed and replaced
-    while len([w for w in served.pool._all if w.process.poll() is None]) != 4:
+    while served.pool.alive() != 4:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert len(served.pool._all) == 4
 
 
 def test_serve_malformed_query_is_400_with_line_and_column(served):
