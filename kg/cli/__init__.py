@@ -12,6 +12,7 @@ from . import validate  # noqa: F401
 from . import build, export  # noqa: F401
 from . import network  # noqa: F401
 from . import serve  # noqa: F401
+from . import demo  # noqa: F401
 from . import query  # noqa: F401
 
 __all__ = ["cli", "main"]

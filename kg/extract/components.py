@@ -1,9 +1,50 @@
-"""dkg's spaCy pipeline steps, registered in one place (provisional: none yet)."""
+"""dkg's spaCy pipeline step, registered in one place.
+
+``dkg_extract`` reads the parse and leaves plain data (dicts, lists, strings,
+numbers) in ``doc.user_data["dkg"]``, so documents cross process boundaries
+when parsing runs in parallel.
+"""
 from __future__ import annotations
 
-__all__ = ["add_to"]
+from dataclasses import asdict
+
+from spacy.language import Language
+
+__all__ = ["add_to", "dkg_extract"]
+
+RESULT_KEY = "dkg"
+
+
+@Language.component("dkg_extract", requires=["token.dep", "token.lemma", "doc.ents"],
+                    assigns=["doc.user_data"])
+def dkg_extract(doc):
+    """Actors and linked acts of a document, as plain data in ``doc.user_data``."""
+    from .actors import find_actors
+    from .acts import find_acts
+    from .boilerplate import skipped_ranges
+    from .linking import link_acts
+    from .quotes import quote_spans
+
+    skipped = skipped_ranges(doc.text)
+    actors = find_actors(doc)
+    acts = link_acts(find_acts(doc, actors, quote_spans(doc.text), skipped), actors)
+    found = []
+    for f in actors.actors.values():
+        d = asdict(f)
+        d["aliases"] = sorted(f.aliases)
+        d["spans"] = [list(s) for s in f.spans]
+        found.append(d)
+    doc.user_data[RESULT_KEY] = {
+        "actors": found,
+        "acts": [{**asdict(a), "spans": [list(s) for s in a.spans]} for a in acts],
+        "sentences": [[s.start_char, s.end_char] for s in doc.sents],
+        "skipped": [list(r) for r in skipped],
+    }
+    return doc
 
 
 def add_to(nlp):
-    """Add dkg's steps to a loaded English pipeline; returns ``nlp``."""
+    """Add dkg's step to a loaded English pipeline (once); returns ``nlp``."""
+    if "dkg_extract" not in nlp.pipe_names:
+        nlp.add_pipe("dkg_extract", last=True)
     return nlp

@@ -1,34 +1,96 @@
-"""From parsed documents to extractions (provisional: actors from NER only)."""
+"""From parsed documents to extraction records (the hand-over to the RDF builder)."""
 from __future__ import annotations
 
+import bisect
 from typing import Iterable, Iterator
 
-from ..model import Actor, Article, Extraction, Span
+from ..model import Act, Actor, Article, Extraction, Span
 from ..namespaces import slug
+from .actors import LOCAL
+from .components import RESULT_KEY
+from .dates import resolve_date
 from .nlp import model_id
 
-__all__ = ["extract_stream"]
-
-_KIND = {"GPE": "state", "NORP": "state", "ORG": "organization", "PERSON": "person"}
+__all__ = ["extract_stream", "records_from_result"]
 
 
-def extract_doc(doc, article: Article, model: str) -> Extraction:
-    actors: dict[str, Actor] = {}
-    for ent in doc.ents:
-        if ent.label_ not in _KIND:
+def _scope(key: str | None, article_id: str) -> str | None:
+    """Article-scoped key for actors known only within one article."""
+    if key is None or not key.startswith(LOCAL):
+        return key
+    return f"local/{slug(article_id)}/{key[len(LOCAL):]}"
+
+
+def records_from_result(result: dict, article: Article, model: str) -> Extraction:
+    """Turn the plain data left by the ``dkg_extract`` step into records."""
+    text = article.text
+    sents = result["sentences"]
+    starts = [s[0] for s in sents]
+    skipped = result["skipped"]
+
+    def sentence_of(start: int) -> str:
+        i = max(0, bisect.bisect_right(starts, start) - 1)
+        a, b = sents[i] if sents else (0, len(text))
+        return text[a:b].strip()
+
+    def in_skipped(a: int, b: int) -> bool:
+        return any(s <= a and b <= e for s, e in skipped)
+
+    def span(a: int, b: int) -> Span:
+        return Span(a, b, text[a:b], sentence_of(a))
+
+    acts = []
+    used: set[str] = set()
+    for d in result["acts"]:
+        spans = tuple(sorted({span(a, b) for a, b in d["spans"] if a < b}))
+        if not spans:
             continue
-        key = f"{_KIND[ent.label_]}/{slug(ent.text)}"
-        span = Span(ent.start_char, ent.end_char, ent.text, ent.sent.text)
-        old = actors.get(key)
-        mentions = (old.mentions if old else ()) + (span,)
-        actors[key] = Actor(key, ent.text, _KIND[ent.label_], mentions=mentions)
-    return Extraction(article, tuple(actors.values()), (), model)
+        date = resolve_date(d["date_text"], article.published) if d.get("date_text") else None
+        act = Act(
+            key=d["key"], type=d["type"], agent=_scope(d["agent"], article.id), evidence=spans,
+            via=_scope(d.get("via"), article.id), addressee=_scope(d.get("addressee"), article.id),
+            topic=d.get("topic"), content=d.get("content"),
+            participants=tuple(_scope(p, article.id) for p in d.get("participants") or ()),
+            responds_to=d.get("responds_to_key"), quote=d.get("quote"), date=date,
+            date_text=d.get("date_text"), subtype=d.get("subtype"))
+        acts.append(act)
+        used.update(k for k in (act.agent, act.via, act.addressee, *act.participants) if k)
+
+    found = {d["key"]: d for d in result["actors"]}
+    actors = []
+    for key, d in sorted(found.items()):
+        mentions = tuple(sorted({span(a, b) for a, b in d["spans"] if not in_skipped(a, b)}))
+        scoped = _scope(key, article.id)
+        if not mentions and scoped not in used:
+            continue
+        actors.append((key, d, mentions))
+    keep = {k for k, _, _ in actors}
+    # bring in the bodies and states that members belong to
+    changed = True
+    while changed:
+        changed = False
+        for key, d, _ in list(actors):
+            parent = d.get("member_of")
+            if parent and parent not in keep and parent in found:
+                actors.append((parent, found[parent], ()))
+                keep.add(parent)
+                changed = True
+    records = tuple(
+        Actor(key=_scope(key, article.id), label=d["label"], kind=d["kind"],
+              aliases=tuple(sorted(a for a in d["aliases"] if a and a != d["label"])),
+              member_of=_scope(d.get("member_of"), article.id) if d.get("member_of") in keep
+              else None,
+              role=d.get("role"), iso=d.get("iso"), wikidata=d.get("wikidata"),
+              mentions=mentions)
+        for key, d, mentions in sorted(actors, key=lambda x: x[0]))
+    return Extraction(article, records, tuple(acts), model)
 
 
 def extract_stream(nlp, articles: Iterable[Article], *, n_process: int = 1,
                    batch_size: int = 8) -> Iterator[Extraction]:
+    """Extraction records for each article, in input order."""
     model = model_id(nlp)
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process,
                                  batch_size=batch_size):
-        yield extract_doc(doc, article, model)
+        yield records_from_result(doc.user_data[RESULT_KEY], article, model)

@@ -1,0 +1,32 @@
+"""``dkg demo``: the bundled example, end to end, in plain words."""
+from __future__ import annotations
+
+import click
+
+from .base import cli
+
+__all__ = ["demo_cmd"]
+
+
+@cli.command("demo")
+@click.option("-o", "--out", "out_dir", default="dkg-demo", show_default=True,
+              metavar="DIR", help="Folder for graph.ttl, network.png and network.html.")
+@click.option("--model", metavar="NAME", default=None,
+              help="spaCy model (default: en_core_web_sm). Env: DKG_MODEL.")
+def demo_cmd(out_dir: str, model: str | None) -> None:
+    """Build the bundled example article and say which side declined which request.
+
+    The example is an NBC News report of China declining a U.S. request for a
+    call between the defence chiefs after the balloon shoot-down (2023-02-07).
+    """
+    from ..demo import describe_declines, run_demo
+
+    click.echo("Building the example article (China declines a U.S. request after the "
+               "balloon shoot-down)...", err=True)
+    result = run_demo(out_dir, model=model)
+    if not result.declines:
+        click.echo("No declined request was found in the example.")
+    for line in describe_declines(result.declines):
+        click.echo(line)
+    for path in result.files:
+        click.echo(f"wrote {path}", err=True)

@@ -1,0 +1,434 @@
+"""Finding actors in a parsed document: gazetteer names, named entities, bodies
+("China's Foreign Ministry"), persons with their posts, unnamed officials.
+
+``find_actors(doc)`` returns an :class:`ActorIndex`: every actor found, and for
+each token the actor it names, so the act step can ask "who is this phrase?".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..namespaces import slug
+from .gazetteer import Gazetteer, load_gazetteer
+
+__all__ = ["Found", "ActorIndex", "find_actors", "LOCAL"]
+
+#: Prefix of keys that name an actor only within one article (unnamed officials,
+#: bodies of no known state); the pipeline scopes them to the article.
+LOCAL = "~"
+
+_MAX_NAME_TOKENS = 8
+_PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers", "himself", "herself"}
+_THING_PRONOUNS = {"it", "its", "itself"}
+_GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves"}
+_FIRST_PERSON = {"we", "our", "us", "ours", "ourselves", "i", "my", "me", "mine"}
+_UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "diplomat",
+                   "source", "officer", "minister", "ambassador", "envoy", "secretary",
+                   "adviser", "advisor", "aide", "representative", "commissioner", "chief"}
+_UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
+                  "ministers", "lawmakers", "negotiators"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+
+
+@dataclass
+class Found:
+    """One actor found in a document, with everything learnt about it."""
+
+    key: str
+    label: str
+    kind: str
+    aliases: set[str] = field(default_factory=set)
+    member_of: str | None = None
+    role: str | None = None
+    iso: str | None = None
+    wikidata: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets
+    body_type: str | None = None  # for bodies: foreign-ministry, government...
+
+
+@dataclass
+class ActorIndex:
+    """The actors of a document and which tokens name which actor."""
+
+    actors: dict[str, Found] = field(default_factory=dict)
+    by_token: dict[int, str] = field(default_factory=dict)  # token index -> actor key
+    demonym_of: dict[int, str] = field(default_factory=dict)  # adjective token -> state key
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (tok start, tok end, key)
+
+    def state_of(self, key: str | None) -> str | None:
+        """The state an actor belongs to, following membership up to 4 steps."""
+        seen = 0
+        while key and seen < 5:
+            if key.startswith("state/"):
+                return key
+            found = self.actors.get(key)
+            key = found.member_of if found else None
+            seen += 1
+        return None
+
+    def add(self, doc, start: int, end: int, found: Found, surface: str | None = None) -> str:
+        """Record that tokens ``start:end`` name ``found`` (merged by key)."""
+        old = self.actors.get(found.key)
+        if old is None:
+            self.actors[found.key] = old = found
+        else:
+            old.member_of = old.member_of or found.member_of
+            old.role = old.role or found.role
+            if len(found.label) > len(old.label) and old.kind == "person":
+                old.label = found.label
+        span = doc[start:end]
+        text = surface if surface is not None else _strip_det(span)
+        if text:
+            old.aliases.add(text)
+        old.spans.append((span.start_char, span.end_char))
+        for i in range(start, end):
+            self.by_token.setdefault(i, found.key)
+        self.mentions.append((start, end, found.key))
+        return found.key
+
+
+def _strip_det(span) -> str:
+    toks = list(span)
+    while toks and toks[0].lower_ in _DETERMINERS:
+        toks = toks[1:]
+    while toks and toks[-1].tag_ == "POS":
+        toks = toks[:-1]
+    if not toks:
+        return ""
+    return span.doc[toks[0].i:toks[-1].i + 1].text
+
+
+def _gazetteer_matches(doc, gz: Gazetteer):
+    """Longest gazetteer names in the text: (start, end, key, how)."""
+    out = []
+    i, n = 0, len(doc)
+    while i < n:
+        best = None
+        for j in range(min(n, i + _MAX_NAME_TOKENS), i, -1):
+            text = doc[i:j].text
+            if text in gz.names:
+                best = (i, j, gz.names[text], "name")
+            elif text in gz.capitals:
+                best = (i, j, gz.capitals[text], "capital")
+            elif text in gz.demonyms:
+                best = (i, j, gz.demonyms[text], "demonym")
+            if best:
+                break
+        if best:
+            out.append(best)
+            i = best[1]
+        else:
+            i += 1
+    return out
+
+
+def _entry_found(gz: Gazetteer, key: str) -> Found:
+    e = gz.entries[key]
+    return Found(key, e.label, e.kind, member_of=e.member_of if key != e.state else None,
+                 iso=e.iso, wikidata=e.wikidata)
+
+
+def _state_in(tokens, gz_tokens: dict[int, tuple[str, str]]) -> str | None:
+    """First state named (by name, capital or demonym) among ``tokens``."""
+    for t in tokens:
+        if t.i in gz_tokens:
+            key, _how = gz_tokens[t.i]
+            if key.startswith("state/"):
+                return key
+    return None
+
+
+def _body_at(head, gz: Gazetteer):
+    """The body type whose phrase ends at ``head`` ("foreign affairs ministry"), if any."""
+    doc = head.doc
+    left = head.i
+    while left > 0 and doc[left - 1].dep_ in ("compound", "amod") and \
+            left - 1 < doc[left - 1].head.i <= head.i:
+        left -= 1
+    for start in range(left, head.i + 1):
+        phrase = " ".join(t.lower_ for t in doc[start:head.i + 1])
+        if phrase in gz.bodies:
+            return gz.bodies[phrase], start, head.i + 1
+    # "ministry of foreign affairs", "department of defense"
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    end = max(t.i for t in pobj.subtree if t.i <= pobj.i) + 1
+                    phrase = " ".join(t.lower_ for t in doc[head.i:end])
+                    if phrase in gz.bodies:
+                        return gz.bodies[phrase], head.i, end
+    return None
+
+
+def _np_bounds(head) -> tuple[int, int]:
+    """Token bounds of the noun phrase of ``head`` without clauses after it."""
+    start = head.left_edge.i
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("prep",) and child.lower_ in ("of", "for", "in", "to") and child.i == end:
+            end = child.right_edge.i + 1
+        else:
+            break
+    return start, end
+
+
+def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
+    """Every actor named in ``doc``, and which tokens name it."""
+    gz = gz or load_gazetteer()
+    index = ActorIndex()
+    matches = _gazetteer_matches(doc, gz)
+    gz_tokens: dict[int, tuple[str, str]] = {}
+    for start, end, key, how in matches:
+        for i in range(start, end):
+            gz_tokens[i] = (key, how)
+
+    # 2. gazetteer names (states, institutions), "the Chinese side"
+    for start, end, key, how in matches:
+        if how == "demonym":
+            nxt = doc[end] if end < len(doc) else None
+            if nxt is not None and nxt.lower_ == "side":
+                s = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
+                index.add(doc, s, end + 1, _entry_found(gz, key), doc[s:end + 1].text)
+            else:
+                for i in range(start, end):
+                    index.demonym_of[i] = key
+            continue
+        index.add(doc, start, end, _entry_found(gz, key))
+        if how == "capital":
+            index.actors[key].aliases.add(doc[start:end].text)
+
+    # 1. bodies: "China's Foreign Ministry", "the foreign ministry in Warsaw"
+    body_tokens: set[int] = set()
+    pending: list = []  # bodies named without a state, resolved at the end
+    for tok in doc:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.i in body_tokens:
+            continue
+        if tok.i in gz_tokens and gz_tokens[tok.i][1] == "name":
+            continue
+        hit = _body_at(tok, gz)
+        if not hit:
+            if tok.lower_ in _GENERIC_HEADS:
+                pending.append((tok, None))
+            continue
+        (btype, kind, template), bstart, bend = hit
+        np_start, np_end = _np_bounds(tok)
+        np_start = min(np_start, bstart)
+        np_end = max(np_end, bend)
+        state = _state_in(doc[np_start:np_end], gz_tokens) or next(
+            (index.demonym_of.get(t.i) or (gz_tokens[t.i][0] if t.i in gz_tokens and
+             gz_tokens[t.i][1] == "demonym" else None)
+             for t in doc[np_start:np_end] if t.i in gz_tokens or t.i in index.demonym_of), None)
+        if state is None:
+            pending.append((tok, btype))
+            continue
+        state_label = gz.entries[state].label
+        if kind == "group":
+            label = template.format(state=state_label) if template else f"{state_label} {tok.text}"
+        else:
+            label = template.format(state=state_label) if template else f"{tok.text} of {state_label}"
+        key = f"{'group' if kind == 'group' else 'gov'}/{state[6:]}/{btype}"
+        found = Found(key, label, "group" if kind == "group" else ("media" if kind == "media" else "government"),
+                      member_of=state)
+        found.body_type = btype
+        surface = _strip_det(doc[np_start:np_end])
+        index.add(doc, np_start, np_end, found, surface)
+        # also the bare body phrase as an alias ("Foreign Affairs Ministry")
+        index.actors[key].aliases.add(doc[bstart:bend].text)
+        for i in range(np_start, np_end):
+            body_tokens.add(i)
+
+    # 3. persons (named entities), with posts and membership
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    full_names: dict[str, str] = {}
+    for ent in persons:
+        name = _person_name(ent, gz)
+        if name and " " in name:
+            full_names.setdefault(name.split()[-1], name)
+    for ent in persons:
+        if ent.start in index.by_token:
+            continue
+        name = _person_name(ent, gz)
+        if not name:
+            continue
+        if " " not in name and name in full_names:
+            name = full_names[name]
+        key = "person/" + slug(name)
+        found = Found(key, name, "person")
+        title_start, role, member = _person_post(ent, gz, gz_tokens, index)
+        found.role = role
+        found.member_of = member
+        index.add(doc, ent.start, ent.end, found, _strip_det(ent))
+        if title_start < ent.start:
+            index.actors[key].aliases.add(doc[title_start:ent.end].text)
+            for i in range(title_start, ent.start):
+                index.by_token.setdefault(i, key)
+
+    # 4. other organisations and media outlets named by the NER
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or any(i in index.by_token for i in range(ent.start, ent.end)):
+            continue
+        text = _strip_det(ent)
+        if not text or len(text) < 2:
+            continue
+        words = {t.lower_ for t in ent}
+        kind = "media" if words & gz.media_words else "organization"
+        index.add(doc, ent.start, ent.end, Found("org/" + slug(text), text, kind), text)
+
+    # 5. unnamed officials: "a senior administration official", "U.S. officials"
+    for tok in doc:
+        if tok.i in index.by_token or tok.pos_ != "NOUN":
+            continue
+        lower = tok.lower_
+        if lower not in _UNNAMED_PERSON and lower not in _UNNAMED_GROUP:
+            continue
+        if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in tok.children):
+            continue
+        if tok.dep_ == "compound":
+            continue
+        mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")]
+        np_start, np_end = _np_bounds(tok)
+        span_toks = doc[np_start:np_end]
+        member = None
+        for t in span_toks:
+            if t.i != tok.i and t.i in index.by_token:
+                member = index.by_token[t.i]
+                break
+        if member is None:
+            member = _state_in(span_toks, gz_tokens)
+            if member is None:
+                for t in span_toks:
+                    if t.i in index.demonym_of:
+                        member = index.demonym_of[t.i]
+        if not mods and member is None:
+            continue
+        surface = _strip_det(span_toks)
+        is_group = lower in _UNNAMED_GROUP
+        state = index.state_of(member) if member else None
+        if is_group and state and member == state:
+            key = f"group/{state[6:]}/{slug(tok.lemma_)}"
+            label = f"{gz.entries[state].label} {tok.text}"
+        else:
+            key = f"{LOCAL}{'group' if is_group else 'person'}/{slug(surface)}"
+            label = surface
+        found = Found(key, label, "group" if is_group else "person", member_of=member,
+                      role=None if is_group else surface)
+        index.add(doc, np_start, np_end, found, surface)
+
+    # 6. bodies named without their state: "the ministry", "the Biden administration"
+    for tok, btype in pending:
+        if tok.i in index.by_token:
+            continue
+        if btype is None:
+            _back_reference(doc, tok, index, body_tokens)
+        else:
+            np_start, _ = _np_bounds(tok)
+            _unstated_body(doc, tok, btype, np_start, index, body_tokens)
+    return index
+
+
+def _unstated_body(doc, tok, btype, np_start, index: ActorIndex, body_tokens: set[int]) -> None:
+    """A body named without its state: "the Biden administration" is a body of its
+    own; "the ministry" is the body of that type named last."""
+    if any(c.dep_ == "compound" and c.ent_type_ == "PERSON" for c in tok.lefts):
+        surface = _strip_det(doc[np_start:tok.i + 1])
+        found = Found(f"{LOCAL}gov/{slug(surface)}", surface, "government")
+        found.body_type = btype
+        index.add(doc, np_start, tok.i + 1, found, surface)
+        body_tokens.update(range(np_start, tok.i + 1))
+        return
+    dets = [c for c in tok.lefts if c.dep_ == "det"]
+    if np_start != tok.i and not (dets and dets[0].lower_ == "the" and dets[0].i == tok.i - 1):
+        return
+    for start, end, key in sorted(index.mentions, reverse=True):
+        found = index.actors.get(key)
+        if start >= tok.i:
+            continue
+        if found is not None and (found.body_type == btype or (
+                found.kind == "government" and tok.lower_ in _words(found))):
+            index.add(doc, np_start, tok.i + 1, found, _strip_det(doc[np_start:tok.i + 1]))
+            body_tokens.update(range(np_start, tok.i + 1))
+            return
+
+
+_GENERIC_HEADS = {"ministry", "department", "office", "embassy", "mission", "agency", "council",
+                  "commission", "administration", "government", "statement"}
+
+
+def _words(found: Found) -> set[str]:
+    return {w.lower() for name in (found.label, *found.aliases) for w in name.split()}
+
+
+def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int]) -> None:
+    """"the ministry": the body named last whose name has that word."""
+    if tok.lower_ not in _GENERIC_HEADS or tok.lower_ == "statement":
+        return
+    if not (tok.i > 0 and doc[tok.i - 1].lower_ == "the" and doc[tok.i - 1].head.i == tok.i):
+        return
+    for start, end, key in sorted(index.mentions, reverse=True):
+        found = index.actors.get(key)
+        if start >= tok.i or found is None or found.kind not in ("government", "organization"):
+            continue
+        if tok.lower_ in _words(found):
+            index.add(doc, tok.i - 1, tok.i + 1, found, doc[tok.i - 1:tok.i + 1].text)
+            body_tokens.update((tok.i - 1, tok.i))
+            return
+
+
+def _person_name(ent, gz: Gazetteer) -> str:
+    toks = [t for t in ent if t.tag_ != "POS" and t.text not in ("'s", "’s")]
+    while toks and (toks[0].lower_.rstrip(".") in {h.rstrip(".") for h in gz.honorifics}
+                    or toks[0].lower_ in gz.titles):
+        toks = toks[1:]
+    name = " ".join(t.text for t in toks).strip(" ,.")
+    return name
+
+
+def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
+    """Where the title before a name starts, the post, and who the person belongs to."""
+    doc = ent.doc
+    root = ent.root
+    title_toks = []
+    start = ent.start
+    while start > 0 and doc[start - 1].dep_ in ("compound", "amod", "nmod", "punct") \
+            and doc[start - 1].head.i in set(range(start - 1, ent.end)) | {root.i} \
+            and doc[start - 1].text not in (",", "(", '"', "“"):
+        start -= 1
+    if start > 0 and doc[start - 1].tag_ == "POS":
+        start -= 2 if start > 1 else 1
+    title_toks = list(doc[start:ent.start])
+    # appositions: "Mularczyk, Poland's deputy foreign minister" / "the secretary, Gen. X"
+    for other in [root.head] if root.dep_ == "appos" else []:
+        title_toks += list(doc[other.left_edge.i:other.i + 1])
+    for child in root.children:
+        if child.dep_ == "appos":
+            title_toks += list(doc[child.left_edge.i:child.right_edge.i + 1])
+    text = " ".join(t.lower_ for t in title_toks)
+    role = None
+    body_type = ""
+    for phrase in sorted(gz.titles, key=len, reverse=True):
+        if f" {phrase} " in f" {text} ":
+            role, body_type = gz.titles[phrase]
+            break
+    member = None
+    for t in title_toks:
+        key = index.by_token.get(t.i)
+        if key and not key.startswith("person/"):
+            member = key
+            break
+    state = None
+    if member is None or member.startswith("state/"):
+        state = member or _state_in(title_toks, gz_tokens) or next(
+            (index.demonym_of[t.i] for t in title_toks if t.i in index.demonym_of), None)
+        member = state
+        if state and body_type:
+            member = f"gov/{state[6:]}/{body_type}"
+            if member not in index.actors:
+                bt = next((v for v in gz.bodies.values() if v[0] == body_type), None)
+                label = bt[2].format(state=gz.entries[state].label) if bt and bt[2] else \
+                    f"{body_type} of {gz.entries[state].label}"
+                index.actors[member] = Found(member, label, "government", member_of=state)
+    if role is None and title_toks:
+        cand = " ".join(t.text for t in title_toks if t.pos_ in ("NOUN", "PROPN", "ADJ"))
+        role = cand or None
+    return start, role, member

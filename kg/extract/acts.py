@@ -1,0 +1,602 @@
+"""Finding acts in a parsed document: triggers from the lexicon, applied over the
+dependency parse, with their agent, addressee, content, quote and date phrase.
+
+``find_acts(doc, actors, quotes, skipped)`` returns :class:`Found` acts in text
+order; linking them to each other is the job of :mod:`kg.extract.linking`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from functools import lru_cache
+
+from .actors import ActorIndex
+from .lexicon import Trigger, match_trigger
+from .tables import read_table
+
+__all__ = ["FoundAct", "find_acts"]
+
+_SPEECH = "speech"
+_LIGHT_VERBS = {"share", "express", "voice", "lodge", "issue", "make", "launch", "file",
+                "deliver", "submit", "convey", "send", "extend", "repeat", "reiterate", "renew",
+                "register", "raise", "float", "announce", "post", "publish", "present"}
+_CONTENT_OF = {"request", "decline", "accept", "threat", "commitment", "denial"}
+_ADDRESSEE_PREPS = {"to", "with", "against", "on", "upon", "toward", "towards"}
+_FIRST_PERSON = {"we", "our", "us", "ours", "i", "my", "me", "mine"}
+_PERSON_PRON = {"he", "she", "him", "his", "her"}
+_THING_PRON = {"it", "its"}
+_GROUP_PRON = {"they", "their", "them"}
+
+
+@dataclass
+class FoundAct:
+    """An act found in one sentence, before linking."""
+
+    key: str
+    type: str
+    agent: str
+    trigger: int  # token index
+    spans: list[tuple[int, int]]
+    subtype: str | None = None
+    addressee: str | None = None
+    via: str | None = None
+    content: str | None = None
+    topic: str | None = None
+    participants: list[str] = field(default_factory=list)
+    quote: str | None = None
+    date_text: str | None = None
+    object_of: int | None = None  # trigger index of the act whose object this is
+    back_reference: bool = False  # "our request", "the request": names an earlier act
+    cue_response: bool = False  # "in response", "over", "responded to"
+    speaker: str | None = None
+    responds_to_key: str | None = None  # set by linking
+    object_lemma: str | None = None  # lemma of the direct object ("balloon")
+
+
+class _Context:
+    """What the act step needs to know about a document."""
+
+    def __init__(self, doc, actors: ActorIndex, quotes, skipped):
+        self.doc = doc
+        self.actors = actors
+        self.quotes = quotes
+        self.skipped = skipped
+        self.in_quote = [False] * len(doc)
+        for t in doc:
+            self.in_quote[t.i] = any(a <= t.idx < b for a, b in quotes)
+        self.mentions = sorted(actors.mentions)
+        self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
+        self.theme = _theme(doc, actors)
+
+    def skip(self, sent) -> bool:
+        return any(a <= sent.start_char and sent.end_char <= b + 1 for a, b in self.skipped) or \
+            any(a <= sent.start_char < b and (b - sent.start_char) > 0.5 * len(sent.text)
+                for a, b in self.skipped)
+
+
+def _theme(doc, actors: ActorIndex) -> str | None:
+    """The thing most talked about (the most frequent non-actor noun subject)."""
+    counts: dict[str, int] = {}
+    for t in doc:
+        if t.pos_ == "NOUN" and t.i not in actors.by_token and t.dep_ in (
+                "nsubj", "nsubjpass", "dobj", "pobj"):
+            counts[t.lemma_.lower()] = counts.get(t.lemma_.lower(), 0) + 1
+    if not counts:
+        return None
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return best[0] if best[1] >= 3 else None
+
+
+# ---------------------------------------------------------------- actors of tokens
+
+def _last_mention(ctx: _Context, before: int, want) -> str | None:
+    """The most recent actor mention before token ``before`` that ``want`` accepts."""
+    best = None
+    for start, end, key in ctx.mentions:
+        if start >= before:
+            break
+        found = ctx.actors.actors.get(key)
+        if found and want(found):
+            best = key
+    return best
+
+
+def _speech_subject(tok) -> object | None:
+    """The subject of the verb of saying that governs ``tok``'s clause, if any."""
+    head = tok.head
+    hops = 0
+    while head is not None and hops < 4:
+        if head.dep_ in ("ccomp",) or (head.head.i != head.i and head.head.lemma_.lower() in (
+                "say", "tell", "state", "add", "announce", "claim", "insist", "note")):
+            gov = head.head if head.dep_ != "ROOT" else head
+            if match_trigger(gov) is not None:
+                for c in gov.children:
+                    if c.dep_ in ("nsubj", "nsubjpass"):
+                        return c
+        if head.head.i == head.i:
+            break
+        head = head.head
+        hops += 1
+    return None
+
+
+def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
+    """The actor a token (or the phrase it heads) names, resolving pronouns."""
+    if tok is None or depth > 4:
+        return None
+    actors = ctx.actors
+    low = tok.lower_
+    if tok.pos_ == "PRON" or low in _FIRST_PERSON | _PERSON_PRON | _THING_PRON | _GROUP_PRON:
+        return _pronoun(tok, ctx)
+    for child in tok.children:  # "the press secretary, Gen. X": the person
+        if child.dep_ == "appos" and child.i in actors.by_token and \
+                actors.by_token[child.i].startswith("person/"):
+            return actors.by_token[child.i]
+    if tok.i in actors.by_token:
+        return actors.by_token[tok.i]
+    for child in tok.children:
+        if child.dep_ in ("compound", "poss", "nmod", "amod") and child.i in actors.by_token:
+            if child.dep_ == "poss" and tok.pos_ == "NOUN" and tok.lemma_.lower() not in (
+                    "statement", "spokesman", "spokeswoman", "spokesperson", "side",
+                    "government", "leadership", "office", "ministry"):
+                continue
+            return actors.by_token[child.i]
+    for child in tok.children:
+        if child.dep_ == "poss" and tok.lemma_.lower() in ("statement", "spokesman", "spokeswoman",
+                                                          "spokesperson", "announcement", "note"):
+            return actor_at(child, ctx, depth + 1)
+    if tok.lemma_.lower() in ("statement", "announcement") :
+        for child in tok.children:
+            if child.dep_ == "det" and child.lower_ == "the":
+                return _last_mention(ctx, tok.i, lambda f: f.kind in ("government", "state", "organization"))
+    return None
+
+
+def _pronoun(tok, ctx: _Context) -> str | None:
+    low = tok.lower_
+    if low in _FIRST_PERSON:
+        return ctx.speakers.get(tok.sent.start) if ctx.in_quote[tok.i] else None
+    subj = _speech_subject(tok) if tok.dep_ in ("nsubj", "nsubjpass", "poss") else None
+    if subj is not None and subj.i != tok.i:
+        key = actor_at(subj, ctx, 1) if subj.pos_ != "PRON" else _pronoun(subj, ctx)
+        if key:
+            kind = ctx.actors.actors[key].kind
+            if (low in _PERSON_PRON) == (kind == "person"):
+                return key
+    if low in _PERSON_PRON:
+        return _last_mention(ctx, tok.i, lambda f: f.kind == "person")
+    if low in _THING_PRON:
+        return None  # "it" names things far more often than actors
+    if low in _GROUP_PRON:
+        return _last_mention(ctx, tok.i, lambda f: f.kind in ("group", "state", "government"))
+    return None
+
+
+def _subject(tok):
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj", "expl"):
+            return c
+    return None
+
+
+def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
+    """Who performs the act ``tok`` triggers."""
+    if depth > 5:
+        return None
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for c in tok.children:
+            if c.dep_ == "poss":
+                key = actor_at(c, ctx)
+                if key:
+                    return key
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        key = actor_at(p, ctx)
+                        if key:
+                            return key
+            if c.dep_ == "acl":  # "demands submitted by four nations"
+                for p in c.children:
+                    if p.dep_ == "agent":
+                        for q in p.children:
+                            key = actor_at(q, ctx)
+                            if key:
+                                return key
+        for c in tok.lefts:
+            if c.i in ctx.actors.demonym_of:
+                return ctx.actors.demonym_of[c.i]
+            if c.i in ctx.actors.by_token and c.dep_ in ("compound", "amod", "nmod"):
+                return ctx.actors.by_token[c.i]
+        if tok.dep_ in ("dobj", "conj") and tok.head.lemma_.lower() in _LIGHT_VERBS | {"be"}:
+            return agent_of(tok.head, ctx, depth + 1)
+        if tok.dep_ == "conj":
+            return agent_of(tok.head, ctx, depth + 1)
+        return None
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+    if passive:
+        for c in tok.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    key = actor_at(p, ctx)
+                    if key:
+                        return key
+        return None
+    subj = _subject(tok)
+    if subj is not None:
+        key = actor_at(subj, ctx)
+        if key is None:
+            for c in subj.children:
+                if c.dep_ == "conj":
+                    key = actor_at(c, ctx)
+                    if key:
+                        break
+        return key
+    if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return actor_at(tok.head, ctx)
+        return agent_of(tok.head, ctx, depth + 1)
+    if tok.dep_ == "relcl":
+        return actor_at(tok.head, ctx)
+    return None
+
+
+def addressee_of(tok, ctx: _Context) -> str | None:
+    """To whom or against whom the act ``tok`` triggers is directed."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "dative", "iobj", "obj") and tok.pos_ != "NOUN":
+            key = actor_at(c, ctx)
+            if key:
+                return key
+            for g in c.children:
+                if g.dep_ in ("poss",) or (g.dep_ == "prep" and g.lower_ == "by"):
+                    for h in ([g] if g.dep_ == "poss" else g.children):
+                        key = actor_at(h, ctx)
+                        if key:
+                            return key
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in _ADDRESSEE_PREPS | {"over", "at"}:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    key = actor_at(p, ctx)
+                    if key:
+                        return key
+                    for g in p.subtree:
+                        if g.dep_ == "pobj" and g.head.lower_ == "by":
+                            key = actor_at(g, ctx)
+                            if key:
+                                return key
+    return None
+
+
+# ---------------------------------------------------------------- modality
+
+def _negated(tok) -> bool:
+    if any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in tok.children):
+        return True
+    if tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    head = tok.head
+    if tok.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children):
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _modality() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for row in read_table("modality.tsv"):
+        table.setdefault(row["how"], set()).add(row["word"].lower())
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def _doubted(tok) -> bool:
+    """Whether the act of ``tok`` is hoped for, planned, doubted or conditional."""
+    mod = _modality()
+    if any(c.dep_ == "aux" and c.lower_ in mod.get("aux", ()) for c in tok.children):
+        return True
+    node = tok
+    for _ in range(6):
+        if any(c.dep_ == "mark" and c.lower_ in mod.get("mark", ()) for c in node.children):
+            return True
+        head = node.head
+        if head.i == node.i:
+            break
+        if node.dep_ in ("xcomp", "ccomp", "acomp") and head.lemma_.lower() in mod.get("governor", ()):
+            return True
+        if node.dep_ not in ("xcomp", "ccomp", "conj", "acomp", "advcl", "dobj"):
+            break
+        node = head
+    return tok.sent.text.rstrip().endswith("?")
+
+
+def _governing_trigger(tok):
+    """The trigger whose content ``tok`` is (``refused to accept`` -> refuse)."""
+    if tok.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl") and tok.head.i != tok.i:
+        trig = match_trigger(tok.head)
+        if trig is not None and trig.type in _CONTENT_OF:
+            return tok.head
+        if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i:
+            trig = match_trigger(tok.head.head)
+            if trig is not None and trig.type in _CONTENT_OF:
+                return tok.head.head
+    return None
+
+
+# ---------------------------------------------------------------- spans and details
+
+def _clause_span(tok, sent) -> tuple[int, int]:
+    left = min(t.idx for t in tok.subtree)
+    right = max(t.idx + len(t) for t in tok.subtree)
+    left = max(left, sent.start_char)
+    right = min(right, sent.end_char)
+    return left, right
+
+
+def _content(tok, trig: Trigger) -> str | None:
+    doc = tok.doc
+    pick = None
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "xcomp"):
+            pick = c
+            break
+    if pick is None:
+        for c in tok.children:
+            if c.dep_ in ("dobj", "obj", "attr"):
+                pick = c
+                break
+    if pick is None:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("for", "to", "of", "over", "on", "about"):
+                pick = c
+                break
+    if pick is None:
+        return None
+    left = min(t.i for t in pick.subtree)
+    right = max(t.i for t in pick.subtree) + 1
+    text = doc[left:right].text.strip(" ,.“”\"")
+    return text[:300] or None
+
+
+def _date_phrase(tok, ctx: _Context) -> str | None:
+    """The date phrase attached to ``tok``'s own clause (not a nested one)."""
+    for ent in tok.sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        node = ent.root
+        for _ in range(8):
+            if node.i == tok.i:
+                return ent.text
+            if node.head.i == node.i or (node.pos_ in ("VERB", "AUX") and node.i != ent.root.i):
+                break
+            node = node.head
+    return None
+
+
+def _quote_in(span: tuple[int, int], ctx: _Context) -> str | None:
+    text = ctx.doc.text
+    parts = [text[max(a, span[0]):min(b, span[1])] for a, b in ctx.quotes
+             if a < span[1] and b > span[0]]
+    parts = [p.strip(" ,") for p in parts if len(p.strip()) > 2]
+    return " … ".join(parts) if parts else None
+
+
+def _participants(tok, ctx: _Context) -> list[str]:
+    keys = []
+    for t in tok.subtree:
+        key = ctx.actors.by_token.get(t.i)
+        if key and key.startswith("person/") and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _topic(tok, ctx: _Context) -> str | None:
+    """What a statement or claim is about: the subject of what is said."""
+    for c in tok.children:
+        if c.dep_ == "ccomp":
+            subj = _subject(c) or next((g for g in c.children if g.dep_ == "nsubjpass"), None)
+            if subj is None:
+                continue
+            if subj.i in ctx.actors.by_token:
+                return None
+            if subj.pos_ == "PRON":
+                return f"the {ctx.theme}" if ctx.theme else None
+            if subj.pos_ == "NOUN":
+                return f"the {subj.lemma_.lower()}"
+    return None
+
+
+# ---------------------------------------------------------------- quotes
+
+def _attribute_quotes(ctx: _Context) -> None:
+    """Find the speaker of every sentence that lies mostly inside quotation marks."""
+    doc = ctx.doc
+    last_speaker = None
+    last_para_end = -1
+    for sent in doc.sents:
+        inside = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
+        words = sum(1 for t in sent if not t.is_punct)
+        speaker = None
+        for t in sent:
+            if ctx.in_quote[t.i]:
+                continue
+            trig = match_trigger(t)
+            if trig is not None and trig.type == _SPEECH:
+                speaker = agent_of(t, ctx)
+                if speaker:
+                    break
+        if speaker is None and words and inside / words > 0.5:
+            para_start = doc.text.rfind("\n", 0, sent.start_char)
+            if para_start <= last_para_end or last_speaker:
+                speaker = last_speaker
+        if speaker:
+            ctx.speakers[sent.start] = speaker
+            last_speaker = speaker
+            last_para_end = sent.end_char
+        elif words and inside / words <= 0.5:
+            last_speaker = None if "\n\n" in doc.text[last_para_end:sent.start_char] else last_speaker
+
+
+# ---------------------------------------------------------------- main
+
+def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
+    """Every asserted act in ``doc``, in text order (negated and doubted acts dropped)."""
+    ctx = _Context(doc, actors, quotes, skipped)
+    _attribute_quotes(ctx)
+    acts: list[FoundAct] = []
+    by_trigger: dict[int, FoundAct] = {}
+    for sent in doc.sents:
+        if ctx.skip(sent):
+            continue
+        sent_acts = []
+        speech_verbs = []
+        for tok in sent:
+            trig = match_trigger(tok)
+            if trig is None:
+                continue
+            if trig.type == _SPEECH:
+                speech_verbs.append((tok, trig))
+                continue
+            act = _make_act(tok, trig, ctx, sent)
+            if act is not None:
+                sent_acts.append(act)
+                by_trigger[tok.i] = act
+        speech_tokens = {tok.i for tok, _ in speech_verbs}
+        for tok, trig in speech_verbs:
+            if any(a.i in speech_tokens for a in tok.ancestors):
+                continue  # "responded ..., telling X that": one statement
+            for act in _speech_act(tok, trig, ctx, sent, by_trigger, speech_tokens):
+                sent_acts.append(act)
+        for act in list(sent_acts):
+            if act.type in ("claim", "statement", "denial"):
+                sent_acts.extend(_split_conjoined(act, ctx, sent))
+        # a quoted sentence with no act of its own is a statement by its speaker
+        quoted = [t for t in sent if ctx.in_quote[t.i] and not t.is_punct]
+        words = [t for t in sent if not t.is_punct]
+        speaker = ctx.speakers.get(sent.start)
+        if speaker and words and len(quoted) / len(words) > 0.5 and not any(
+                a.trigger >= sent.start and a.trigger < sent.end and a.type != "statement"
+                for a in sent_acts) and not any(a.type == "statement" for a in sent_acts):
+            q_spans = [(max(a, sent.start_char), min(b, sent.end_char)) for a, b in ctx.quotes
+                       if a < sent.end_char and b > sent.start_char]
+            if q_spans:
+                span = (q_spans[0][0], q_spans[-1][1])
+                sent_acts.append(FoundAct("", "statement", speaker, sent.root.i, [span],
+                                          quote=_quote_in(span, ctx), speaker=speaker,
+                                          date_text=None))
+        sent_acts.sort(key=lambda a: a.trigger)
+        acts.extend(sent_acts)
+    for n, act in enumerate(acts, 1):
+        act.key = f"a{n}"
+    return acts
+
+
+def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
+    act_type = trig.type
+    if _negated(tok):
+        if trig.negated != "decline":
+            return None
+        act_type = "decline"
+    elif trig.type == "action" and trig.negated == "decline" and trig.needs == "":
+        pass
+    if _doubted(tok):
+        return None
+    if tok.pos_ == "NOUN" and tok.dep_ == "conj" and match_trigger(tok.head) is not None:
+        return None  # "dissatisfaction and protest": one act
+    governing = _governing_trigger(tok)
+    if governing is not None and tok.pos_ != "NOUN":
+        return None  # "refused to accept": the content of the refusal, not an act
+    agent = agent_of(tok, ctx)
+    back_ref = False
+    if tok.pos_ == "NOUN":
+        dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
+        has_content = any(c.dep_ in ("prep", "acl", "relcl", "xcomp") for c in tok.children)
+        back_ref = bool(dets & ({"the", "this", "that", "our", "its", "their", "his", "her"})) \
+            and not has_content
+        if agent is None and dets & _FIRST_PERSON and ctx.in_quote[tok.i]:
+            agent = ctx.speakers.get(tok.sent.start)
+    if agent is None:
+        return None
+    span = _clause_span(tok, sent) if tok.pos_ != "NOUN" else (
+        min(t.idx for t in tok.subtree), max(t.idx + len(t) for t in tok.subtree))
+    act = FoundAct("", act_type, agent, tok.i, [span], subtype=trig.subtype or None)
+    act.addressee = addressee_of(tok, ctx)
+    if act.addressee == agent:
+        act.addressee = None
+    act.content = _content(tok, trig)
+    act.participants = _participants(tok, ctx)
+    act.quote = _quote_in(span, ctx)
+    act.date_text = _date_phrase(tok, ctx)
+    act.back_reference = back_ref
+    act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
+                            None)
+    act.speaker = ctx.speakers.get(sent.start)
+    if governing is not None:
+        act.object_of = governing.i
+    act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over", "after")
+                           for t in tok.subtree) or any(
+        t.lower_ in ("response", "retaliation") for t in sent)
+    if act_type in ("claim", "statement", "denial", "accusation"):
+        act.topic = _topic(tok, ctx)
+    return act
+
+
+def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
+                speech_tokens) -> list[FoundAct]:
+    """A verb of saying: a statement, unless what is said is itself an act."""
+    if _negated(tok) or _doubted(tok) or ctx.in_quote[tok.i]:
+        return []
+    agent = agent_of(tok, ctx)
+    if agent is None:
+        return []
+    said = [t for t in tok.subtree if t.i != tok.i]
+    inner = [by_trigger[t.i] for t in said if t.i in by_trigger]
+    quoted_words = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
+    words = sum(1 for t in sent if not t.is_punct)
+    if words and quoted_words / words > 0.5:
+        return []  # the quoted sentences carry the statement
+    if inner:
+        for act in inner:
+            if act.speaker is None:
+                act.speaker = agent
+        return []
+    span = _clause_span(tok, sent)
+    act = FoundAct("", "statement", agent, tok.i, [span])
+    nested = [t for t in said if t.i in speech_tokens]
+    act.addressee = next((a for a in (addressee_of(t, ctx) for t in nested) if a), None)
+    if act.addressee is None and tok.lemma_.lower() not in ("respond", "reply"):
+        act.addressee = addressee_of(tok, ctx)
+    if act.addressee == agent:
+        act.addressee = None
+    act.content = _content(tok, trig) or next((c for c in (_content(t, trig) for t in nested) if c),
+                                              None)
+    act.quote = _quote_in(span, ctx)
+    act.date_text = _date_phrase(tok, ctx) or next(
+        (d for d in (_date_phrase(t, ctx) for t in nested) if d), None)
+    act.topic = _topic(tok, ctx) or next((t for t in (_topic(n, ctx) for n in nested) if t), None)
+    act.participants = _participants(tok, ctx)
+    act.cue_response = tok.lemma_.lower() in ("respond", "reply") or any(
+        t.lower_ in ("responded", "response") for t in sent)
+    return [act]
+
+
+def _split_conjoined(act: FoundAct, ctx: _Context, sent) -> list[FoundAct]:
+    """"claimed that A and that B": a second act for B, each with its own span."""
+    tok = ctx.doc[act.trigger]
+    out = []
+    for comp in tok.children:
+        if comp.dep_ != "ccomp":
+            continue
+        for conj in comp.children:
+            if conj.dep_ == "conj" and any(c.dep_ == "mark" for c in conj.children):
+                left = max(conj.left_edge.idx, sent.start_char)
+                right = min(conj.right_edge.idx + len(conj.right_edge), sent.end_char)
+                a0, b0 = act.spans[0]
+                if a0 < left < b0:
+                    act.spans[0] = (a0, max(a0 + 1, left - 1))
+                twin = FoundAct("", act.type, act.agent, conj.i, [(left, right)],
+                                addressee=act.addressee, speaker=act.speaker,
+                                topic=act.topic, date_text=act.date_text)
+                twin.quote = _quote_in((left, right), ctx)
+                out.append(twin)
+    return out

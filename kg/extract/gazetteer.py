@@ -1,0 +1,95 @@
+"""The gazetteer: states, institutions, body types and titles, from the data files."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .tables import read_table, split_values
+
+__all__ = ["Entry", "Gazetteer", "load_gazetteer"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A named actor the gazetteer knows: a state or an institution."""
+
+    key: str
+    label: str
+    kind: str
+    state: str | None = None  # key of the state it belongs to
+    member_of: str | None = None  # key of the body it belongs to
+    iso: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    """Lookup tables built once from the data files."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # surface form -> key
+    capitals: dict[str, str] = field(default_factory=dict)  # capital -> state key
+    demonyms: dict[str, str] = field(default_factory=dict)  # adjective/noun -> state key
+    bodies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # phrase -> (type, kind, template)
+    titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase -> (role, body type)
+    honorifics: frozenset[str] = frozenset()
+    media_words: frozenset[str] = frozenset()
+
+    def state_of(self, key: str | None) -> str | None:
+        """The state key an entry belongs to (itself for a state)."""
+        if key is None:
+            return None
+        if key.startswith("state/"):
+            return key
+        entry = self.entries.get(key)
+        return entry.state if entry else None
+
+
+def _variants(name: str) -> set[str]:
+    out = {name}
+    if name.lower().startswith("the "):
+        out.add(name[4:])
+    return {v for v in out if v}
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer of ``kg/extract/data`` (read once per process)."""
+    gz = Gazetteer()
+    for row in read_table("states.tsv"):
+        iso = row["iso3"]
+        key = f"state/{iso}"
+        gz.entries[key] = Entry(key, row["name"], "state", key, None, iso,
+                                row.get("wikidata") or None)
+        for name in (row["name"], *split_values(row.get("official", "")),
+                     *split_values(row.get("aliases", ""))):
+            for v in _variants(name):
+                gz.names.setdefault(v, key)
+        for cap in split_values(row.get("capitals", "")):
+            gz.capitals.setdefault(cap, key)
+        for dem in split_values(row.get("demonyms", "")):
+            gz.demonyms.setdefault(dem, key)
+    for row in read_table("institutions.tsv"):
+        key = "inst/" + row["key"]
+        state = f"state/{row['state']}" if row.get("state") else None
+        member = ("inst/" + row["member_of"]) if row.get("member_of") else state
+        gz.entries[key] = Entry(key, row["name"], row.get("kind") or "organization", state,
+                                member, None, row.get("wikidata") or None)
+        for name in (row["name"], *split_values(row.get("aliases", ""))):
+            for v in _variants(name):
+                gz.names.setdefault(v, key)
+    for row in read_table("bodies.tsv"):
+        for phrase in split_values(row["phrases"]):
+            gz.bodies.setdefault(phrase.lower(), (row["type"], row.get("kind") or "government",
+                                                  row.get("name_template") or ""))
+    honor = set()
+    for row in read_table("titles.tsv"):
+        for phrase in split_values(row["phrase"]):
+            if row.get("honorific", "").lower() in ("yes", "y", "true", "1"):
+                honor.add(phrase.lower())
+            else:
+                gz.titles.setdefault(phrase.lower(), (row.get("role") or phrase, row.get("body") or ""))
+    gz.honorifics = frozenset(honor)
+    gz.media_words = frozenset(w.lower() for row in read_table("media_words.tsv")
+                               for w in split_values(row["word"]))
+    return gz

@@ -1,0 +1,80 @@
+"""The act lexicon (``data/acts.tsv``): which words trigger which act type."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .tables import read_table
+
+__all__ = ["Trigger", "load_lexicon", "match_trigger"]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon row: a word that, under a condition, signals an act."""
+
+    lemma: str
+    pos: str
+    type: str
+    subtype: str
+    needs: str
+    negated: str
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> dict[tuple[str, str], tuple[Trigger, ...]]:
+    """(lemma, pos) -> triggers, those with a condition first."""
+    table: dict[tuple[str, str], list[Trigger]] = {}
+    for row in read_table("acts.tsv"):
+        t = Trigger(row["lemma"].lower(), row["pos"].upper(), row["type"], row.get("subtype", ""),
+                    row.get("needs", ""), row.get("negated", ""))
+        table.setdefault((t.lemma, t.pos), []).append(t)
+    return {k: tuple(sorted(v, key=lambda t: t.needs == "")) for k, v in table.items()}
+
+
+def _pos_class(tok) -> str:
+    if tok.pos_ in ("VERB", "AUX"):
+        return "VERB"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return tok.pos_
+
+
+def _needs_hold(tok, needs: str) -> bool:
+    if not needs:
+        return True
+    kind, _, values = needs.partition("=")
+    wanted = {v for v in values.split("|") if v}
+    if kind == "prt":
+        return any(c.dep_ == "prt" and c.lower_ in wanted for c in tok.children)
+    if kind == "prep":
+        return any(c.dep_ in ("prep", "dative") and c.lower_ in wanted for c in tok.children)
+    if kind == "obj" and not wanted:
+        return any(c.dep_ in ("dobj", "obj") for c in tok.children)
+    if kind == "oprd":
+        return any(c.dep_ == "oprd" for c in tok.children)
+    if kind == "obj":
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        if tok.dep_ in ("acl", "relcl") or any(c.dep_ == "auxpass" for c in tok.children):
+            objs.append(tok.head)
+        for o in objs:
+            words = {t.lemma_.lower() for t in o.subtree} | {o.lemma_.lower()}
+            if words & wanted:
+                return True
+        return False
+    if kind == "xcomp":
+        return any(c.dep_ == "xcomp" for c in tok.children)
+    if kind == "neg":
+        return any(c.dep_ == "neg" for c in tok.children)
+    return False
+
+
+def match_trigger(tok) -> Trigger | None:
+    """The lexicon entry ``tok`` triggers, if its condition holds."""
+    entries = load_lexicon().get((tok.lemma_.lower(), _pos_class(tok)))
+    if not entries:
+        return None
+    for t in entries:
+        if _needs_hold(tok, t.needs):
+            return t
+    return None
