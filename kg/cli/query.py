@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import shutil
+import sys
 import textwrap
 
 import click
@@ -110,7 +111,8 @@ def _print(results, fmt: str) -> None:
 
 
 def _write(data: bytes) -> None:
-    out = click.get_binary_stream("stdout")
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     out.write(data)
     if data and not data.endswith(b"\n"):
         out.write(b"\n")
@@ -161,24 +163,27 @@ def render_table(columns: list[str], table: list[dict], width: int | None = None
 
     Long cells wrap within their column (at most :data:`MAX_COLUMN` wide); IRIs
     are shown as prefixed names, an IRI column beside its ``...Label`` column and
-    columns empty in every row are left out. Ends with the number of rows.
+    columns empty in every row are left out. When even narrow columns do not
+    fit, each row is printed as a block of ``column  value`` lines instead.
+    Ends with the number of rows.
     """
     if width is None:
         width = shutil.get_terminal_size((120, 24)).columns
+    width = max(width, 40)
     shown = _shown(columns, table)
     cells = [[_cell(r.get(c)) for c in shown] for r in table]
+    count = f"({len(table)} row{'s' if len(table) != 1 else ''})"
+    gap = 2
     widths = [min(MAX_COLUMN, max([len(c)] + [len(row[i]) for row in cells]))
               for i, c in enumerate(shown)]
-    gap = 2
     while sum(widths) + gap * (len(widths) - 1) > width:
         i = max(range(len(widths)), key=lambda k: widths[k])
         if widths[i] <= MIN_COLUMN:
-            break
+            return _records(shown, cells, width) + count + "\n"
         widths[i] -= 1
 
     def lines_of(values: list[str]) -> list[str]:
-        wrapped = [textwrap.wrap(v, w, break_long_words=True, break_on_hyphens=False) or [""]
-                   for v, w in zip(values, widths)]
+        wrapped = [_wrap(v, w) for v, w in zip(values, widths)]
         height = max(len(w) for w in wrapped)
         out = []
         for k in range(height):
@@ -196,5 +201,25 @@ def render_table(columns: list[str], table: list[dict], width: int | None = None
         if spaced and k:
             out.append("")
         out.extend(block)
-    out.append(f"({len(table)} row{'s' if len(table) != 1 else ''})")
+    out.append(count)
     return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _records(shown: list[str], cells: list[list[str]], width: int) -> str:
+    """Each row as a block: a rule naming the row, then one ``column  value`` line per cell."""
+    key = max(len(c) for c in shown)
+    room = max(width - key - 2, 20)
+    out = []
+    for n, row in enumerate(cells, 1):
+        title = f"-[ {n} ]"
+        out.append(title + "-" * max(0, min(width, key + 2 + room) - len(title)))
+        for name, value in zip(shown, row):
+            if not value:
+                continue
+            for k, part in enumerate(_wrap(value, room)):
+                out.append(f"{name if k == 0 else '':<{key}}  {part}")
+    return "\n".join(out) + ("\n" if out else "")
