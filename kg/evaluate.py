@@ -62,11 +62,16 @@ class PRF:
 
     @property
     def f1(self) -> float | None:
-        """Harmonic mean of precision and recall (an undefined side counts 0)."""
-        if not self.gold and not self.system:
+        """Harmonic mean of precision and recall.
+
+        0 when either is 0; None when one is undefined and the other is not 0.
+        """
+        p, r = self.precision, self.recall
+        if p == 0 or r == 0:
+            return 0.0
+        if p is None or r is None:
             return None
-        p, r = self.precision or 0.0, self.recall or 0.0
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return 2 * p * r / (p + r)
 
     def __add__(self, other: PRF) -> PRF:
         return PRF(self.gold + other.gold, self.system + other.system,
@@ -528,8 +533,9 @@ def _names(gold: Gold, ids: Iterable[str]) -> str:
     return "/".join(ids) or "-"
 
 
-def _describe(gold: Gold, g: GoldEvent, e: _SysEvent, amap: dict, taken_by: str | None) -> str:
-    """Why a system event that overlaps a gold event does not match it."""
+def _describe(gold: Gold, g: GoldEvent, e: _SysEvent, amap: dict, taken: str | None) -> str:
+    """Why a system event that overlaps a gold event does not match it (``taken``: what
+    holds the pair's other side already)."""
     ids = [gid for iri in e.by for gid in amap.get(iri, ())]
     why = []
     if not _type_ok(g, e.type):
@@ -538,8 +544,8 @@ def _describe(gold: Gold, g: GoldEvent, e: _SysEvent, amap: dict, taken_by: str 
         why.append(f"by {e.by_label or '?'!r} is not a gold actor")
     elif not _by_ok(gold, g, ids, "state"):
         why.append(f"by {e.by_label!r} ({_names(gold, ids)}), gold {_names(gold, g.by)}")
-    if taken_by and taken_by != g.id:
-        why.append(f"already matched to {taken_by}")
+    if taken:
+        why.append(taken)
     return "; ".join(why) or "matches"
 
 
@@ -582,6 +588,7 @@ def score_article(event_rows: Iterable[Mapping], actor_rows: Iterable[Mapping], 
     spans, warnings = gold_spans(gold, text)
     by_iri = {e.iri: e for e in events}
     by_id = {g.id: g for g in gold.events}
+    order = {g.id: i for i, g in enumerate(gold.events)}
 
     ex_counted, ex_optional = _match(gold, events, spans, amap, "exact")
     st_counted, st_optional = _match(gold, events, spans, amap, "state")
@@ -597,7 +604,7 @@ def score_article(event_rows: Iterable[Mapping], actor_rows: Iterable[Mapping], 
     sys_to_gold = {s: g for g, s in st_all.items()}
     to_exact = to_state = responds = Accuracy()
     flaws: list[Flaw] = []
-    for g_id, s_iri in st_counted.items():
+    for g_id, s_iri in sorted(st_counted.items(), key=lambda m: order[m[0]]):
         g, e = by_id[g_id], by_iri[s_iri]
         if ex_counted.get(g_id) != s_iri:
             sys_ids = gids(e.by)
@@ -629,12 +636,21 @@ def score_article(event_rows: Iterable[Mapping], actor_rows: Iterable[Mapping], 
                 flaws.append(Flaw(g_id, e.short, "responds_to",
                                   f"responds to {shown}, gold {_names(gold, g.responds_to)}"))
 
+    def taken_by(e: _SysEvent) -> str | None:
+        return f"already matched to {sys_to_gold[e.iri]}" if e.iri in sys_to_gold else None
+
+    def holder(g: GoldEvent) -> str | None:
+        if g.id not in st_all:
+            return None
+        return f"a duplicate: {g.id} is matched to {st_all[g.id].rsplit('/act/', 1)[-1]}"
+
     misses = []
     for g in gold.events:
         if g.optional or g.id in st_counted:
             continue
-        near = tuple(f"{e.short}: {_describe(gold, g, e, amap, sys_to_gold.get(e.iri))}"
-                     for e in events if _overlap(e.spans, spans.get(g.id, [])) > 0)
+        near = tuple(
+            f"{e.short}: {_describe(gold, g, e, amap, taken_by(e))}"
+            for e in events if _overlap(e.spans, spans.get(g.id, [])) > 0)
         if not spans.get(g.id):
             near = ("evidence not found in the text",) + near
         misses.append(Miss(g.id, "/".join((g.type, *g.also_ok)), g.by, g.to,
@@ -643,7 +659,7 @@ def score_article(event_rows: Iterable[Mapping], actor_rows: Iterable[Mapping], 
     for e in events:
         if e.iri in sys_to_gold:
             continue
-        near = tuple(f"{g.id}: {_describe(gold, g, e, amap, None)}" for g in gold.events
+        near = tuple(f"{g.id}: {_describe(gold, g, e, amap, holder(g))}" for g in gold.events
                      if _overlap(e.spans, spans.get(g.id, [])) > 0)
         evidence = " | ".join(_clip(text[s:t], 100) for s, t in e.spans) or "(no evidence span)"
         fps.append(FalsePositive(e.short, e.type, e.by_label or "?",
@@ -756,10 +772,12 @@ def score_table(corpus: CorpusScore) -> str:
 
     lines += [line(s.article, s) for s in corpus.articles]
     lines += ["-" * len(head), line("TOTAL (micro)", corpus), ""]
-    lines.append(f"{'type (state level)':<{width}}  gold  sys  hit |  P    R    F1")
+    lines.append(f"{'type (state level)':<{width}}  gold  sys  hit right |  P    R    F1")
     for t, prf in corpus.types_state.items():
-        lines.append(f"{t:<{width}}  {prf.gold:4d} {prf.system:4d} {prf.tp_gold:4d} | "
-                     f"{_f(prf.precision)} {_f(prf.recall)} {_f(prf.f1)}")
+        lines.append(f"{t:<{width}}  {prf.gold:4d} {prf.system:4d} {prf.tp_gold:4d} "
+                     f"{prf.tp_system:5d} | {_f(prf.precision)} {_f(prf.recall)} {_f(prf.f1)}")
+    lines.append("(hit: gold events of the type found; right: system events of the type "
+                 "that match, possibly a gold event of another type through also_ok)")
     lines += ["", f"to: addressee right on matched events with a gold addressee "
                   f"({corpus.to_exact.correct}/{corpus.to_exact.total} exact, "
                   f"{corpus.to_state.correct}/{corpus.to_state.total} state); "
