@@ -1,10 +1,4 @@
-"""Score the extractor on folders of gold articles (default: the shared dev set); print the table.
-
-Usage: python bench/eval_dev.py [DIR ...] [--verbose] [--json FILE] [--model NAME] [--gold]
-
-``--gold`` scores the gold annotations against themselves instead of the
-extractor: a check of the gold files and the scorer (every score must be 1).
-"""
+"""Score the extractor on gold articles (default: the shared dev set) and print the table."""
 from __future__ import annotations
 
 import argparse
@@ -40,7 +34,7 @@ def score_dir(paths, *, use_gold: bool = False, model: str | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("paths", nargs="*", type=Path,
                         help="gold .yaml files or folders (default: the shared dev set)")
     parser.add_argument("--verbose", "-v", action="store_true",
