@@ -21,7 +21,7 @@ import kg
 from kg.cli import cli
 from kg.errors import EXIT_PARTIAL
 from kg.ingest import ingest
-from kg.model import Article
+from kg.model import Article, Extraction
 from kg.namespaces import graph_iri
 from kg.store import open_store
 
@@ -167,6 +167,24 @@ def test_ingest_actor_shared_across_articles_is_one_node():
         graphs = {r["g"].value for r in st.query(
             "SELECT ?g ?a WHERE { GRAPH ?g { ?a ?p ?o } }", {"a": rows[0]["a"]})}
         assert {str(graph_iri("one")), str(graph_iri("two"))} <= graphs
+
+
+def test_ingest_extractor_failure_on_one_article_spares_the_others(monkeypatch):
+    import kg.ingest as ingest_module
+
+    def flaky(articles, *, model=None, n_process=1):
+        for article in articles:
+            if "poison" in article.text:
+                raise RuntimeError("the parser choked")
+            yield Extraction(article, (), (), "fake 1")
+
+    monkeypatch.setattr(ingest_module, "extract_articles", flaky)
+    articles = [Article(f"a{i}", "poison\n" if i == 2 else f"text {i}\n") for i in range(5)]
+    with open_store(None, memory=True) as st:
+        report = ingest(articles, st)
+        assert (report.built, report.failed) == (4, 1)
+        assert report.errors == ["a2: extraction failed: RuntimeError: the parser choked"]
+        assert st.article_ids() == ["a0", "a1", "a3", "a4"]
 
 
 def test_ingest_build_command_summary_and_exit_codes(tmp_path):

@@ -36,6 +36,12 @@ def build_cmd(ctx: click.Context, paths: tuple[str, ...], store: str, memory: bo
     .jsonl corpora (one article object a line), folders of those, or - for
     standard input. Articles already in the store with the same text, dkg
     version and model are skipped; a changed article replaces its old graph.
+    Each article is written whole, in one transaction: a build that is killed
+    leaves whole articles only, and running it again completes the store.
+
+    --store takes a directory (embedded store; one build at a time, others wait
+    --lock-timeout seconds) or the query URL of a SPARQL 1.1 endpoint with update,
+    e.g. http://localhost:7878/query (updates then go to .../update).
 
     Exit status: 0 when every input went in, 4 when some failed (each is
     reported on one line), 1 when none could be read.
