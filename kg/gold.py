@@ -90,10 +90,10 @@ def read_gold(path: str | Path) -> Gold:
                   bool(e.get("optional")))
         for e in data.get("events") or ())
     questions = tuple(
-        GoldQuestion(str(q["id"]), str(q.get("q", "")),
+        GoldQuestion(str(q.get("id") or f"q{n}"), str(q.get("q", "")),
                      tuple(tuple(str(c) for c in (row if isinstance(row, list) else [row]))
                            for row in (q.get("answer") or ())))
-        for q in data.get("questions") or ())
+        for n, q in enumerate(data.get("questions") or (), 1) if isinstance(q, dict))
     published = data.get("published")
     return Gold(str(data["article"]), str(published) if published else None,
                 actors, events, questions)

@@ -51,6 +51,7 @@ class FoundAct:
     speaker: str | None = None
     responds_to_key: str | None = None  # set by linking
     object_lemma: str | None = None  # lemma of the direct object ("balloon")
+    conj_of: int | None = None  # trigger of the act this one is coordinated with
 
 
 class _Context:
@@ -66,6 +67,7 @@ class _Context:
             self.in_quote[t.i] = any(a <= t.idx < b for a, b in quotes)
         self.mentions = sorted(actors.mentions)
         self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
+        self.recent_speakers: list[tuple[int, str]] = []  # (token, speaker) in text order
         self.theme = _theme(doc, actors)
 
     def skip(self, sent) -> bool:
@@ -89,12 +91,14 @@ def _theme(doc, actors: ActorIndex) -> str | None:
 
 # ---------------------------------------------------------------- actors of tokens
 
-def _last_mention(ctx: _Context, before: int, want) -> str | None:
+def _last_mention(ctx: _Context, before: int, want, outside_quotes: bool = False) -> str | None:
     """The most recent actor mention before token ``before`` that ``want`` accepts."""
     best = None
     for start, end, key in ctx.mentions:
         if start >= before:
             break
+        if outside_quotes and ctx.in_quote[start]:
+            continue
         found = ctx.actors.actors.get(key)
         if found and want(found):
             best = key
@@ -164,7 +168,10 @@ def _pronoun(tok, ctx: _Context) -> str | None:
             if (low in _PERSON_PRON) == (kind == "person"):
                 return key
     if low in _PERSON_PRON:
-        return _last_mention(ctx, tok.i, lambda f: f.kind == "person")
+        recent = [k for start, k in ctx.recent_speakers if start < tok.i and start > tok.i - 120]
+        if recent and ctx.actors.actors[recent[-1]].kind == "person":
+            return recent[-1]
+        return _last_mention(ctx, tok.i, lambda f: f.kind == "person", outside_quotes=True)
     if low in _THING_PRON:
         return None  # "it" names things far more often than actors
     if low in _GROUP_PRON:
@@ -234,7 +241,10 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         return key
     if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
-            return actor_at(tok.head, ctx)
+            key = actor_at(tok.head, ctx)
+            if key or tok.head.head.i == tok.head.i:
+                return key
+            return agent_of(tok.head.head, ctx, depth + 1)  # "posted an announcement refusing"
         return agent_of(tok.head, ctx, depth + 1)
     if tok.dep_ == "relcl":
         return actor_at(tok.head, ctx)
@@ -290,6 +300,28 @@ def _modality() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in table.items()}
 
 
+@lru_cache(maxsize=1)
+def _punitive() -> frozenset[tuple[str, str]]:
+    return frozenset((r["word"].lower(), r["pos"].upper()) for r in read_table("punitive.tsv"))
+
+
+_FUTURE = {"will", "would", "shall", "'ll", "wo"}
+_DEONTIC = {"must", "should"}
+
+
+def _future(tok) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in tok.children)
+
+
+def _punitive_act(tok) -> bool:
+    """Whether ``tok`` names a measure against someone (its verb or its object)."""
+    table = _punitive()
+    if (tok.lemma_.lower(), "VERB") in table:
+        return True
+    return any(c.dep_ in ("dobj", "obj") and (c.lemma_.lower(), "NOUN") in table
+               for c in tok.children)
+
+
 def _doubted(tok) -> bool:
     """Whether the act of ``tok`` is hoped for, planned, doubted or conditional."""
     mod = _modality()
@@ -333,7 +365,7 @@ def _clause_span(tok, sent) -> tuple[int, int]:
     return left, right
 
 
-def _content(tok, trig: Trigger) -> str | None:
+def _content(tok, trig: Trigger | None) -> str | None:
     doc = tok.doc
     pick = None
     for c in tok.children:
@@ -431,6 +463,7 @@ def _attribute_quotes(ctx: _Context) -> None:
                 speaker = last_speaker
         if speaker:
             ctx.speakers[sent.start] = speaker
+            ctx.recent_speakers.append((sent.end, speaker))
             last_speaker = speaker
             last_para_end = sent.end_char
         elif words and inside / words <= 0.5:
@@ -453,6 +486,10 @@ def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
         for tok in sent:
             trig = match_trigger(tok)
             if trig is None:
+                act = _constructional(tok, ctx, sent)
+                if act is not None:
+                    sent_acts.append(act)
+                    by_trigger[tok.i] = act
                 continue
             if trig.type == _SPEECH:
                 speech_verbs.append((tok, trig))
@@ -474,6 +511,12 @@ def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
         quoted = [t for t in sent if ctx.in_quote[t.i] and not t.is_punct]
         words = [t for t in sent if not t.is_punct]
         speaker = ctx.speakers.get(sent.start)
+        continued = _continued_quote_act(sent, speaker, acts, ctx)
+        if continued is not None and not sent_acts:
+            q_spans = [(max(a, sent.start_char), min(b, sent.end_char)) for a, b in ctx.quotes
+                       if a < sent.end_char and b > sent.start_char]
+            continued.spans.extend(q_spans[:1])
+            continue
         if speaker and words and len(quoted) / len(words) > 0.5 and not any(
                 a.trigger >= sent.start and a.trigger < sent.end and a.type != "statement"
                 for a in sent_acts) and not any(a.type == "statement" for a in sent_acts):
@@ -491,6 +534,20 @@ def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
     return acts
 
 
+def _continued_quote_act(sent, speaker, acts: list[FoundAct], ctx: _Context):
+    """The act of the speaker's quotation that this sentence continues, if any."""
+    if not speaker:
+        return None
+    quote = next(((a, b) for a, b in ctx.quotes if a < sent.start_char + 2 < b), None)
+    if quote is None or quote[0] >= sent.start_char:
+        return None
+    for act in reversed(acts):
+        if act.agent == speaker and any(quote[0] <= s < quote[1] or s <= quote[0] < e
+                                        for s, e in act.spans):
+            return act
+    return None
+
+
 def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act_type = trig.type
     if _negated(tok):
@@ -501,6 +558,10 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         pass
     if _doubted(tok):
         return None
+    if act_type == "action" and _future(tok) and not _negated(tok):
+        if not _punitive_act(tok):
+            return None  # a plan, not yet an act
+        act_type = "threat"
     if tok.pos_ == "NOUN" and tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         return None  # "dissatisfaction and protest": one act
     governing = _governing_trigger(tok)
@@ -533,12 +594,65 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.speaker = ctx.speakers.get(sent.start)
     if governing is not None:
         act.object_of = governing.i
+    if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
+        act.conj_of = tok.head.i
     act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over", "after")
                            for t in tok.subtree) or any(
         t.lower_ in ("response", "retaliation") for t in sent)
     if act_type in ("claim", "statement", "denial", "accusation"):
         act.topic = _topic(tok, ctx)
     return act
+
+
+def _requester(tok, ctx: _Context):
+    """Who voices the clause of ``tok``: the quote's speaker or the reporting subject."""
+    if ctx.in_quote[tok.i]:
+        return ctx.speakers.get(tok.sent.start)
+    node = tok
+    for _ in range(4):
+        if node.dep_ == "ccomp" and node.head.i != node.i:
+            trig = match_trigger(node.head)
+            if trig is not None and trig.type in (_SPEECH, "claim"):
+                return agent_of(node.head, ctx)
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return None
+
+
+def _constructional(tok, ctx: _Context, sent) -> FoundAct | None:
+    """Acts signalled by construction, not by a trigger word: "X must do Y" said by
+    another side is a request to X; "X will impose tariffs" is a threat by X."""
+    if tok.pos_ not in ("VERB", "AUX") or _negated(tok):
+        return None
+    aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+    subj = _subject(tok)
+    if subj is None:
+        return None
+    if aux & _DEONTIC:
+        target = actor_at(subj, ctx)
+        voice = _requester(tok, ctx)
+        if target and voice and ctx.actors.state_of(target) != ctx.actors.state_of(voice):
+            span = _clause_span(tok, sent)
+            act = FoundAct("", "request", voice, tok.i, [span], addressee=target)
+            act.content = ctx.doc[tok.left_edge.i:tok.right_edge.i + 1].text[:300]
+            act.quote = _quote_in(span, ctx)
+            act.speaker = voice
+            return act
+        return None
+    if aux & _FUTURE and _punitive_act(tok) and not _doubted(tok):
+        agent = agent_of(tok, ctx)
+        if agent is None:
+            return None
+        span = _clause_span(tok, sent)
+        act = FoundAct("", "threat", agent, tok.i, [span])
+        act.addressee = addressee_of(tok, ctx)
+        act.content = _content(tok, None)
+        act.quote = _quote_in(span, ctx)
+        act.date_text = _date_phrase(tok, ctx)
+        act.speaker = ctx.speakers.get(sent.start)
+        return act
+    return None
 
 
 def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,

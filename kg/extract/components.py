@@ -43,8 +43,20 @@ def dkg_extract(doc):
     return doc
 
 
+@Language.component("dkg_paragraphs", assigns=["token.is_sent_start"])
+def dkg_paragraphs(doc):
+    """A line break always ends a sentence (headlines, captions, paragraphs)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            tok.is_sent_start = True
+    return doc
+
+
 def add_to(nlp):
-    """Add dkg's step to a loaded English pipeline (once); returns ``nlp``."""
+    """Add dkg's steps to a loaded English pipeline (once); returns ``nlp``."""
+    if "dkg_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("dkg_paragraphs", before="parser")
     if "dkg_extract" not in nlp.pipe_names:
         nlp.add_pipe("dkg_extract", last=True)
     return nlp

@@ -62,6 +62,8 @@ def _needs_hold(tok, needs: str) -> bool:
             if words & wanted:
                 return True
         return False
+    if kind == "ccomp":
+        return any(c.dep_ == "ccomp" for c in tok.children)
     if kind == "xcomp":
         return any(c.dep_ == "xcomp" for c in tok.children)
     if kind == "neg":

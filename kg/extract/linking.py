@@ -37,7 +37,16 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
     kept: list[FoundAct] = []
     for act in acts:
         target = None
-        if act.back_reference and act.type in ("request", "decline", "accept", "threat"):
+        if act.conj_of is not None:  # "imposed a ban and revoked the visas": one act
+            target = next((k for k in reversed(kept) if k.trigger == act.conj_of
+                           and k.type == act.type and k.agent == act.agent), None)
+        if target is None and act.type == "decline":
+            own = [o for o in acts if o.object_of == act.trigger and o.type == "request"
+                   and not o.back_reference]
+            if not own:
+                target = next((k for k in reversed(kept) if k.type == "decline"
+                               and _same_side(actors, k.agent, act.agent)), None)
+        if target is None and act.back_reference and act.type in ("request", "decline", "accept", "threat"):
             target = next((k for k in reversed(kept) if k.type == act.type and _same_side(
                 actors, k.agent, act.agent)), None)
         if act.type == "action" and act.subtype and act.object_lemma:
