@@ -87,16 +87,42 @@ class Job:
 
 # ---------------------------------------------------------------- SERVICE
 
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_SERVICE = re.compile(r"(?<![\w:?$\\-])service(?![\w:-])", re.IGNORECASE)
 
 
-def _unescape(query: str) -> str:
-    def one(m: re.Match) -> str:
-        try:
-            return chr(int(m.group(1) or m.group(2), 16))
-        except ValueError:
-            return m.group(0)
-    return _CODEPOINT.sub(one, query)
+def _code_of(query: str) -> str:
+    """``query`` with comments, strings, IRIs and escaped name characters blanked out.
+
+    Lexed the way the engine lexes it: ``\\u`` escapes count only inside strings and
+    IRIs (they are not undone across the text, unlike rdflib's parser), a backslash
+    in a prefixed name escapes the next character (``ex:a\\#b`` holds no comment),
+    and ``<`` opens an IRI only when a whole IRI follows (else it is "less than").
+    """
+    out, i, n = [], 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            ends = [j for j in (query.find("\n", i), query.find("\r", i)) if j >= 0]
+            i = min(ends) if ends else n
+            out.append(" ")
+        elif c in "'\"":
+            quote = query[i:i + 3] if query[i:i + 3] in ("'''", '"""') else c
+            j = i + len(quote)
+            while j < n and not query.startswith(quote, j):
+                j += 2 if query[j] == "\\" else 1
+            i = j + len(quote)
+            out.append(" ")
+        elif c == "<" and _IRIREF.match(query, i):
+            i = _IRIREF.match(query, i).end()
+            out.append(" ")
+        elif c == "\\":
+            i += 2
+            out.append(" ")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def _contains(node, name: str) -> bool:
@@ -109,23 +135,28 @@ def _contains(node, name: str) -> bool:
     return False
 
 
-def service_refusal(query: str) -> Outcome | None:
-    """Why ``query`` may not run with federation off (403 or 400), or None if it may.
-
-    A query that never spells ``service`` (after SPARQL's ``\\u`` escapes are undone)
-    cannot hold a SERVICE clause. Otherwise it is parsed, and refused if the parse
-    tree holds one, or if it cannot be parsed (then it cannot be checked).
-    """
-    text = _unescape(query)
-    if "service" not in text.lower():
-        return None
+def _rdflib_sees_service(query: str) -> bool:
+    """Whether rdflib's parser finds a SERVICE clause (False if it cannot parse the query)."""
     from rdflib.plugins.sparql.parser import parseQuery
     try:
-        tree = parseQuery(text)
-    except Exception as exc:  # pyparsing's ParseException and friends
-        return Outcome.text(400, f"malformed query (it mentions SERVICE, so it was checked "
-                                 f"before running): {_one_line(str(exc))}")
-    if _contains(tree, "ServiceGraphPattern"):
+        return _contains(parseQuery(query), "ServiceGraphPattern")
+    except Exception:  # pyparsing's ParseException and friends
+        return False
+
+
+def service_refusal(query: str) -> Outcome | None:
+    """The 403 for a query holding a SERVICE clause, or None if it holds none.
+
+    Decided by lexing the query as the engine does and looking for the keyword
+    outside comments, strings, IRIs and names (over-cautious: a bare word
+    ``service`` anywhere in the code counts), and, as a second opinion, by
+    rdflib's parser. rdflib alone is not enough: it undoes ``\\u`` escapes across
+    the whole text, so an escaped newline in a comment can make it read as a string
+    what the engine runs as a SERVICE clause.
+    """
+    if "service" not in query.lower():  # the keyword has to be spelled out
+        return None
+    if _SERVICE.search(_code_of(query)) or _rdflib_sees_service(query):
         return Outcome.text(403, "SERVICE (federated query) is disabled on this endpoint: "
                                  "it would make the server connect elsewhere. Start the "
                                  "server with --allow-service to allow it.")

@@ -263,25 +263,43 @@ def listener():
         sock.close()
 
 
+def service_queries(target: str) -> list[str]:
+    """SERVICE clauses, plain and hidden from a checker that reads the query wrongly."""
+    return [
+        f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent {target} {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o .SERVICE{target}{{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z . {{ SELECT ?s WHERE {{ SERVICE # hidden\n"
+        f" {target} {{ ?s ?p ?o }} }} }} }} LIMIT 1",
+        f"ASK {{ FILTER EXISTS {{ SERVICE {target} {{ ?s ?p ?o }} }} }}",
+        # rdflib undoes \u escapes everywhere: to it the SERVICE line is inside a string
+        f'SELECT * WHERE {{ # \\u000A ?s ?p """\n SERVICE {target} {{ ?s ?p ?o }}\n'
+        f' # \\u000A """ .\n}}',
+        # a backslash-escaped # inside a prefixed name is not a comment
+        f"PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ?p ex:o\\# . SERVICE {target} {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_serve_service_check_sees_what_the_engine_runs():
+    from kg.sandbox import service_refusal
+    for q in service_queries("<http://127.0.0.1:9/sparql>"):
+        refusal = service_refusal(q)
+        assert refusal is not None and refusal.status == 403, q
+    for q in ['SELECT ?service WHERE { ?service ?p "service" } # SERVICE <http://x/> {}',
+              "PREFIX service: <http://s/> SELECT * { ?s service:p <http://x/service> }",
+              "SELECT * { ?s <http://e/p> 'SERVICE <http://x/> {}' }"]:
+        assert service_refusal(q) is None, q
+
+
 def test_serve_refuses_service_and_never_connects(served):
     with listener() as (port, seen):
-        target = f"<http://127.0.0.1:{port}/sparql>"
-        queries = [
-            f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}",
-            f"select * where {{ service silent {target} {{ ?s ?p ?o }} }}",
-            f"SELECT * WHERE {{ ?x ?y ?z . {{ SELECT ?s WHERE {{ SERVICE # hidden\n"
-            f" {target} {{ ?s ?p ?o }} }} }} }} LIMIT 1",
-            f"ASK {{ FILTER EXISTS {{ SERVI\\u0043E {target} {{ ?s ?p ?o }} }} }}",
-            f"PREFIX e: <http://127.0.0.1:{port}/> SELECT * {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
-        ]
-        for q in queries:
+        for q in service_queries(f"<http://127.0.0.1:{port}/sparql>"):
             r = served.client.post("/sparql", data={"query": q})
-            assert r.status_code in (403, 400), q
-            if r.status_code == 403:
-                assert "--allow-service" in r.text
-        named_graph = served.client.get("/sparql", params={
-            "query": f"SELECT * {{ SERVICE {target} {{ ?s ?p ?o }} }}"})
-        assert named_graph.status_code == 403
+            assert r.status_code == 403, q
+            assert "--allow-service" in r.text
+        escaped_keyword = served.client.get("/sparql", params={
+            "query": f"SELECT * {{ SERVI\\u0043E <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"})
+        assert escaped_keyword.status_code == 400  # the engine does not read it as SERVICE
         time.sleep(0.3)
         assert seen == []
     harmless = served.client.get("/sparql", params={
