@@ -89,6 +89,7 @@ class Job:
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _SERVICE = re.compile(r"(?<![\w:?$\\-])service(?![\w:-])", re.IGNORECASE)
+_SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
 
 
 def _code_of(query: str) -> str:
@@ -154,7 +155,7 @@ def service_refusal(query: str) -> Outcome | None:
     the whole text, so an escaped newline in a comment can make it read as a string
     what the engine runs as a SERVICE clause.
     """
-    if "service" not in query.lower():  # the keyword has to be spelled out
+    if not _SERVICE_LETTERS.search(query):  # the keyword has to be spelled out
         return None
     if _SERVICE.search(_code_of(query)) or _rdflib_sees_service(query):
         return Outcome.text(403, "SERVICE (federated query) is disabled on this endpoint: "

@@ -292,10 +292,9 @@ def serve(store, *, host: str = "127.0.0.1", port: int = 7878, timeout_s: float 
     import uvicorn
 
     log = log or _stderr_line
-    warning = exposure_warning(host, port)
     app = create_app(store, timeout_s=timeout_s, max_rows=max_rows,
                      allow_service=allow_service, workers=workers,
-                     allowed_hosts=None if warning else LOOPBACK_HOSTS, log=log)
+                     allowed_hosts=LOOPBACK_HOSTS if is_loopback(host) else None, log=log)
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -305,6 +304,8 @@ def serve(store, *, host: str = "127.0.0.1", port: int = 7878, timeout_s: float 
         sock.close()
         app.state.snapshots.close()
         raise DkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    port = sock.getsockname()[1]
+    warning = exposure_warning(host, port)
     if warning:
         log(warning)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
