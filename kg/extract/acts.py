@@ -149,11 +149,18 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
         if child.dep_ == "poss" and tok.lemma_.lower() in ("statement", "spokesman", "spokeswoman",
                                                           "spokesperson", "announcement", "note"):
             return actor_at(child, ctx, depth + 1)
-    if tok.lemma_.lower() in ("statement", "announcement") :
-        for child in tok.children:
-            if child.dep_ == "det" and child.lower_ == "the":
-                return _last_mention(ctx, tok.i, lambda f: f.kind in ("government", "state", "organization"))
+    if tok.lemma_.lower() in _messages() and not any(c.dep_ == "poss" for c in tok.children):
+        recent = [k for start, k in ctx.recent_speakers if start <= tok.i]
+        if recent:
+            return recent[-1]
+        return _last_mention(ctx, tok.i, lambda f: f.kind in ("government", "state",
+                                                              "organization"), True)
     return None
+
+
+@lru_cache(maxsize=1)
+def _messages() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in read_table("messages.tsv"))
 
 
 def _pronoun(tok, ctx: _Context) -> str | None:
@@ -505,6 +512,12 @@ def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
             for act in _speech_act(tok, trig, ctx, sent, by_trigger, speech_tokens):
                 sent_acts.append(act)
         for act in list(sent_acts):
+            if act.type in ("decline", "accept") and act.object_of is None:
+                req = _refused_request(act, ctx, sent, by_trigger)
+                if req is not None:
+                    sent_acts.append(req)
+                    by_trigger[req.trigger] = req
+        for act in list(sent_acts):
             if act.type in ("claim", "statement", "denial"):
                 sent_acts.extend(_split_conjoined(act, ctx, sent))
         # a quoted sentence with no act of its own is a statement by its speaker
@@ -532,6 +545,26 @@ def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
     for n, act in enumerate(acts, 1):
         act.key = f"a{n}"
     return acts
+
+
+def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct | None:
+    """What a refusal refuses, when it is a thing someone asked for ("defied a call
+    from the EU", "rebuffed the latest push by Poland's government")."""
+    tok = ctx.doc[act.trigger]
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+    for obj in objs:
+        if obj.i in by_trigger or obj.i in ctx.actors.by_token or obj.pos_ not in ("NOUN", "PROPN"):
+            continue
+        agent = agent_of(obj, ctx)
+        if agent is None or ctx.actors.state_of(agent) == ctx.actors.state_of(act.agent):
+            continue
+        span = (min(t.idx for t in obj.subtree), max(t.idx + len(t) for t in obj.subtree))
+        req = FoundAct("", "request", agent, obj.i, [span], addressee=act.agent)
+        req.content = ctx.doc[obj.left_edge.i:obj.right_edge.i + 1].text[:300]
+        req.object_of = tok.i
+        req.participants = _participants(obj, ctx)
+        return req
+    return None
 
 
 def _continued_quote_act(sent, speaker, acts: list[FoundAct], ctx: _Context):
@@ -674,9 +707,12 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
             if act.speaker is None:
                 act.speaker = agent
         return []
+    nested = [t for t in said if t.i in speech_tokens]
+    if not any(c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "parataxis") for t in [tok, *nested]
+               for c in t.children) and _quote_in(_clause_span(tok, sent), ctx) is None:
+        return []  # "writing on social media": saying nothing in particular
     span = _clause_span(tok, sent)
     act = FoundAct("", "statement", agent, tok.i, [span])
-    nested = [t for t in said if t.i in speech_tokens]
     act.addressee = next((a for a in (addressee_of(t, ctx) for t in nested) if a), None)
     if act.addressee is None and tok.lemma_.lower() not in ("respond", "reply"):
         act.addressee = addressee_of(tok, ctx)

@@ -65,7 +65,8 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         kept.append(act)
 
     responds: dict[str, str] = {}
-    for i, act in enumerate(kept):
+    position = {a.key: n for n, a in enumerate(kept)}
+    for act in kept:
         # a request named as the object of a decline/accept
         objects = [o for o in acts if o.object_of == act.trigger and o.type == "request"]
         if act.type in ("decline", "accept") and objects:
@@ -76,19 +77,101 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
                 act.addressee = req.agent
             responds[act.key] = req.key
             continue
-        if act.type not in _ALWAYS_RESPONDS and not act.cue_response:
+        if act.type not in _REACTIVE and not act.cue_response:
             continue
-        earlier = kept[:i]
-        for wanted in _ANSWERS.get(act.type, ()):
-            cand = next((e for e in reversed(earlier) if e.type == wanted
-                         and not _same_side(actors, e.agent, act.agent)
-                         and (e.addressee is None or act.type not in _ALWAYS_RESPONDS
-                              or _same_side(actors, e.addressee, act.agent))), None)
-            if cand is not None:
-                responds[act.key] = cand.key
-                if act.addressee is None:
-                    act.addressee = cand.agent
-                break
+        cand = _answered(act, kept, position, actors)
+        if cand is not None:
+            responds[act.key] = cand.key
+            if act.addressee is None:
+                act.addressee = cand.agent
+    _link_to_focus(kept, responds, actors)
+    counterpart = _counterparts(actors)
     for act in kept:
         act.responds_to_key = responds.get(act.key)
+        if act.addressee is None and act.type in _DIRECTED:
+            act.addressee = counterpart(act.agent)
     return kept
+
+
+#: Acts that by their nature answer something (linked even without a cue word).
+_REACTIVE = {"decline", "accept", "denial", "protest", "accusation", "threat"}
+#: Acts that have an addressee even when the sentence names none.
+_DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat"}
+
+
+def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
+              actors: ActorIndex) -> FoundAct | None:
+    """The act of another side that ``act`` most plausibly answers: the nearest one
+    of the kinds it answers, earlier in the text first, else later (news often
+    tells the answer before what it answers)."""
+    here = position[act.key]
+    others = [e for e in kept if e is not act and not _same_side(actors, e.agent, act.agent)]
+    if act.addressee is not None:
+        aimed = [e for e in others if _same_side(actors, e.agent, act.addressee)]
+        others = aimed or others
+    for wanted in (*_ANSWERS.get(act.type, ()), None):
+        pool = [e for e in others if wanted is None or e.type == wanted]
+        if act.type in ("decline", "accept"):
+            pool = [e for e in pool if e.addressee is None
+                    or _same_side(actors, e.addressee, act.agent)] or pool
+        before = [e for e in pool if position[e.key] < here]
+        if before:
+            return before[-1]
+        after = [e for e in pool if position[e.key] > here]
+        if after and act.type in _ALWAYS_RESPONDS and wanted is not None:
+            return after[0]
+    return None
+
+
+#: Acts that, when a side is answering another, answer that side's focal act.
+_FOLLOWS_FOCUS = {"statement", "claim", "accusation", "protest", "threat", "commitment",
+                  "action", "request", "denial"}
+
+
+def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
+    """Once a side is seen answering an act of another side (a refusal of its
+    request, a denial of its accusation), its other reactions in the article
+    answer that same act unless the text links them elsewhere."""
+    by_key = {a.key: a for a in kept}
+    focus: dict[str, dict[str, int]] = {}  # answering side -> answered act -> times
+    for responder, answered in responds.items():
+        side = actors.state_of(by_key[responder].agent) or by_key[responder].agent
+        counts = focus.setdefault(side, {})
+        counts[answered] = counts.get(answered, 0) + 1
+    order = {a.key: n for n, a in enumerate(kept)}
+    for act in kept:
+        if act.key in responds or act.type not in _FOLLOWS_FOCUS:
+            continue
+        side = actors.state_of(act.agent) or act.agent
+        counts = focus.get(side)
+        if not counts:
+            continue
+        target = sorted(counts, key=lambda k: (-counts[k], order[k]))[0]
+        if target != act.key and not _same_side(actors, by_key[target].agent, act.agent):
+            responds[act.key] = target
+
+
+def _counterparts(actors: ActorIndex):
+    """A function giving, for an actor, the most-named top-level actor of another side."""
+    counts: dict[str, int] = {}
+    for start, end, key in actors.mentions:
+        top = actors.state_of(key) or _top(actors, key)
+        if top:
+            counts[top] = counts.get(top, 0) + 1
+    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+
+    def counterpart(agent: str) -> str | None:
+        side = actors.state_of(agent) or _top(actors, agent)
+        return next((k for k in ranked if k != side), None)
+    return counterpart
+
+
+def _top(actors: ActorIndex, key: str | None) -> str | None:
+    seen = 0
+    while key and seen < 5:
+        found = actors.actors.get(key)
+        if found is None or not found.member_of:
+            return key if found is not None and found.kind != "person" else None
+        key = found.member_of
+        seen += 1
+    return None
