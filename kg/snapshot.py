@@ -54,12 +54,50 @@ def _record_lock(fd: int, kind: int) -> None:
     fcntl.fcntl(fd, fcntl.F_OFD_SETLK, flock)
 
 
+_OWNER = "dkg-serve.owner"   # locked by the process serving a copy, for as long as it does
+_STALE_S = 60.0              # age after which a copy without an owner file is debris
+
+
 @dataclass
 class _Snapshot:
     path: Path
     signature: tuple
+    owner: int | None = None  # descriptor of the locked owner file
     refs: int = 0
     retired: bool = False
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.owner is not None:
+            os.close(self.owner)
+            self.owner = None
+
+
+def _sweep(parent: Path, prefix: str) -> None:
+    """Remove copies left behind by servers that were killed (their owner file is unlocked)."""
+    try:
+        entries = [p for p in parent.iterdir() if p.name.startswith(prefix) and p.is_dir()]
+    except OSError:
+        return
+    for path in entries:
+        try:
+            fd = os.open(path / _OWNER, os.O_RDONLY)
+        except FileNotFoundError:
+            try:
+                if time.time() - path.stat().st_mtime > _STALE_S:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live server's copy
+        finally:
+            os.close(fd)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class Snapshots:
@@ -69,8 +107,9 @@ class Snapshots:
     own lock file is locked shared for the few milliseconds of the copy, so a build
     cannot start in the middle of it). Immutable table files are hard-linked when the
     file system allows it, the rest is copied; the copy sits next to the store in a
-    hidden directory, or in the temporary directory when that is not writable.
-    While a build holds the store the last copy keeps being served; a build's
+    hidden directory, or in the temporary directory when that is not writable, and is
+    removed when the server stops (copies left by a killed server are removed by the
+    next one). While a build holds the store the last copy keeps being served; a build's
     articles appear once the build has closed the store, all at once.
     """
 
@@ -90,6 +129,9 @@ class Snapshots:
         if fcntl is not None and hasattr(fcntl, "F_OFD_SETLK") and \
                 (self.store_dir / "LOCK").exists():
             self._db_lock = os.open(self.store_dir / "LOCK", os.O_RDONLY)
+        if fcntl is not None:
+            for parent in (self.store_dir.resolve().parent, Path(tempfile.gettempdir())):
+                _sweep(parent, self._prefix)
         snap = self._take()
         if snap is None:
             raise StoreLockedError(
@@ -123,7 +165,7 @@ class Snapshots:
                     return None
                 db_locked = True
             signature = fingerprint(self.store_dir)
-            target = self._new_dir()
+            target, owner = self._new_dir()
             try:
                 for name, _size, _mtime in signature:
                     src, dst = self.store_dir / name, target / name
@@ -135,9 +177,9 @@ class Snapshots:
                             pass
                     shutil.copy2(src, dst)
             except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
+                _Snapshot(target, signature, owner).remove()
                 raise
-            return _Snapshot(target, signature)
+            return _Snapshot(target, signature, owner)
         finally:
             if db_locked:
                 _record_lock(self._db_lock, fcntl.F_UNLCK)
@@ -155,13 +197,22 @@ class Snapshots:
         os.close(self._db_lock)  # the old file is gone; no writer can hold it any more
         self._db_lock = fresh
 
-    def _new_dir(self) -> Path:
+    @property
+    def _prefix(self) -> str:
+        return f".{self.store_dir.resolve().name}.serving-"
+
+    def _new_dir(self) -> tuple[Path, int | None]:
+        """A new directory for a copy, and its owner file held locked (None without locks)."""
         for parent in (self.store_dir.resolve().parent, None):
             try:
-                return Path(tempfile.mkdtemp(prefix=f".{self.store_dir.name}.serving-",
-                                             dir=parent))
+                path = Path(tempfile.mkdtemp(prefix=self._prefix, dir=parent))
             except OSError:
                 continue
+            owner = None
+            if fcntl is not None:
+                owner = os.open(path / _OWNER, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(owner, fcntl.LOCK_EX)
+            return path, owner
         raise StoreError("cannot make a directory for the served copy of the store")
 
     def _maybe_refresh(self) -> None:
@@ -179,7 +230,7 @@ class Snapshots:
             old, self._current = self._current, snap
             old.retired = True
             if old.refs == 0:
-                shutil.rmtree(old.path, ignore_errors=True)
+                old.remove()
 
     @contextmanager
     def use(self) -> Iterator[str]:
@@ -194,10 +245,10 @@ class Snapshots:
             with self._lock:
                 snap.refs -= 1
                 if snap.retired and snap.refs == 0:
-                    shutil.rmtree(snap.path, ignore_errors=True)
+                    snap.remove()
 
     def close(self) -> None:
         """Remove the copy (call once no query runs any more); safe to call twice."""
         with self._lock:
-            shutil.rmtree(self._current.path, ignore_errors=True)
+            self._current.remove()
         atexit.unregister(self.close)

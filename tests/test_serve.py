@@ -442,6 +442,24 @@ def test_serve_a_build_is_seen_whole_once_it_has_closed_the_store(tmp_path, exam
             time.sleep(0.05)
 
 
+def test_serve_copy_left_by_a_killed_server_is_removed_by_the_next(tmp_path, example_graph):
+    from kg.snapshot import Snapshots
+    store_dir = make_store(tmp_path / "store", example_graph)
+    code = f"import os; from kg.snapshot import Snapshots; Snapshots({str(store_dir)!r}); os._exit(0)"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+    def copies() -> list[Path]:
+        return [p for p in tmp_path.iterdir() if p.name.startswith(".store.serving-")]
+    assert len(copies()) == 1
+    live = Snapshots(store_dir)
+    assert copies() == [live._current.path]
+    second = Snapshots(store_dir)  # a live server's copy is left alone
+    assert live._current.path.exists() and len(copies()) == 2
+    live.close()
+    second.close()
+    assert copies() == []
+
+
 def test_serve_needs_a_store_directory(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         create_app(tmp_path / "missing")
