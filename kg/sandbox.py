@@ -295,7 +295,6 @@ def _worker_main(fd: int, isolate: bool) -> None:
     out); it is started as a fresh interpreter, so it never re-runs the caller's script.
     """
     import signal
-    from multiprocessing.connection import Connection
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server; it stops us
     conn = Connection(fd)
     note = _cut_network() if isolate else "workers have network access (SERVICE allowed)"
@@ -406,7 +405,7 @@ class QueryPool:
             return Outcome.text(503, "all query workers are busy; try again shortly")
         with self.snapshots.use() as path:
             try:
-                worker.conn.send(_with_path(job, path))
+                worker.conn.send(replace(job, path=path))
                 if worker.conn.poll(job.timeout_s + _GRACE_S):
                     outcome = worker.conn.recv()
                     self._idle.put(worker)
@@ -439,7 +438,3 @@ class QueryPool:
             except subprocess.TimeoutExpired:
                 pass
             w.kill()
-
-
-def _with_path(job: Job, path: str) -> Job:
-    return replace(job, path=path)
