@@ -1,7 +1,7 @@
 """Finding acts in a parsed document: triggers from the lexicon, applied over the
 dependency parse, with their agent, addressee, content, quote and date phrase.
 
-``find_acts(doc, actors, quotes, skipped)`` returns :class:`Found` acts in text
+``find_acts(doc, actors, quotes)`` returns :class:`Found` acts in text
 order; linking them to each other is the job of :mod:`kg.extract.linking`.
 """
 from __future__ import annotations
@@ -52,16 +52,18 @@ class FoundAct:
     responds_to_key: str | None = None  # set by linking
     object_lemma: str | None = None  # lemma of the direct object ("balloon")
     conj_of: int | None = None  # trigger of the act this one is coordinated with
+    lemma: str | None = None  # the trigger's lemma ("invitation")
+    quote_only: bool = False  # a quoted sentence with no trigger of its own
+    paragraph: int = 0  # character offset where its paragraph starts
 
 
 class _Context:
     """What the act step needs to know about a document."""
 
-    def __init__(self, doc, actors: ActorIndex, quotes, skipped):
+    def __init__(self, doc, actors: ActorIndex, quotes):
         self.doc = doc
         self.actors = actors
         self.quotes = quotes
-        self.skipped = skipped
         self.in_quote = [False] * len(doc)
         for t in doc:
             self.in_quote[t.i] = any(a <= t.idx < b for a, b in quotes)
@@ -69,11 +71,6 @@ class _Context:
         self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
         self.recent_speakers: list[tuple[int, str]] = []  # (token, speaker) in text order
         self.theme = _theme(doc, actors)
-
-    def skip(self, sent) -> bool:
-        return any(a <= sent.start_char and sent.end_char <= b + 1 for a, b in self.skipped) or \
-            any(a <= sent.start_char < b and (b - sent.start_char) > 0.5 * len(sent.text)
-                for a, b in self.skipped)
 
 
 def _theme(doc, actors: ActorIndex) -> str | None:
@@ -150,6 +147,8 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
                                                           "spokesperson", "announcement", "note"):
             return actor_at(child, ctx, depth + 1)
     if tok.lemma_.lower() in _messages() and not any(c.dep_ == "poss" for c in tok.children):
+        if tok.dep_ in ("dobj", "obj") and tok.head.pos_ in ("VERB", "AUX"):
+            return agent_of(tok.head, ctx, depth + 1)  # "posted an announcement"
         recent = [k for start, k in ctx.recent_speakers if start <= tok.i]
         if recent:
             return recent[-1]
@@ -237,6 +236,8 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                         return key
         return None
     subj = _subject(tok)
+    if subj is None and tok.tag_ == "VBN" and not any(c.dep_ == "aux" for c in tok.children):
+        return None  # "when asked about...": a passive with no agent named
     if subj is not None:
         key = actor_at(subj, ctx)
         if key is None:
@@ -479,14 +480,14 @@ def _attribute_quotes(ctx: _Context) -> None:
 
 # ---------------------------------------------------------------- main
 
-def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
+def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
     """Every asserted act in ``doc``, in text order (negated and doubted acts dropped)."""
-    ctx = _Context(doc, actors, quotes, skipped)
+    ctx = _Context(doc, actors, quotes)
     _attribute_quotes(ctx)
     acts: list[FoundAct] = []
     by_trigger: dict[int, FoundAct] = {}
     for sent in doc.sents:
-        if ctx.skip(sent):
+        if not sent.text.strip():
             continue
         sent_acts = []
         speech_verbs = []
@@ -537,9 +538,15 @@ def find_acts(doc, actors: ActorIndex, quotes, skipped) -> list[FoundAct]:
                        if a < sent.end_char and b > sent.start_char]
             if q_spans:
                 span = (q_spans[0][0], q_spans[-1][1])
+                para = ctx.doc.text.rfind("\n", 0, sent.start_char) + 1
+                last = acts[-1] if acts else None
+                if last is not None and last.quote_only and last.agent == speaker \
+                        and last.paragraph == para:
+                    last.spans.append(span)  # the same speaker's quotation goes on
+                    continue
                 sent_acts.append(FoundAct("", "statement", speaker, sent.root.i, [span],
                                           quote=_quote_in(span, ctx), speaker=speaker,
-                                          date_text=None))
+                                          quote_only=True, paragraph=para))
         sent_acts.sort(key=lambda a: a.trigger)
         acts.extend(sent_acts)
     for n, act in enumerate(acts, 1):
@@ -613,7 +620,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         return None
     span = _clause_span(tok, sent) if tok.pos_ != "NOUN" else (
         min(t.idx for t in tok.subtree), max(t.idx + len(t) for t in tok.subtree))
-    act = FoundAct("", act_type, agent, tok.i, [span], subtype=trig.subtype or None)
+    act = FoundAct("", act_type, agent, tok.i, [span], subtype=trig.subtype or None,
+                   lemma=tok.lemma_.lower())
     act.addressee = addressee_of(tok, ctx)
     if act.addressee == agent:
         act.addressee = None
@@ -727,6 +735,8 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
     act.participants = _participants(tok, ctx)
     act.cue_response = tok.lemma_.lower() in ("respond", "reply") or any(
         t.lower_ in ("responded", "response") for t in sent)
+    if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
+        act.conj_of = tok.head.i
     return [act]
 
 

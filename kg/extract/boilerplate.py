@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from .tables import read_table
 
-__all__ = ["skipped_ranges"]
+__all__ = ["skipped_ranges", "blank_ranges"]
 
 
 @lru_cache(maxsize=1)
@@ -50,3 +50,18 @@ def skipped_ranges(text: str, title: str | None = None) -> list[tuple[int, int]]
         for p in _patterns("inline"):
             out.extend((start + m.start(), start + m.end()) for m in p.finditer(line))
     return sorted(out)
+
+
+def blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with every character of ``ranges`` but line breaks made a space,
+    so the parser never sees page furniture and offsets still match the text.
+
+    >>> blank_ranges("ab\ncd", [(1, 4)])
+    'a \n d'
+    """
+    chars = list(text)
+    for a, b in ranges:
+        for i in range(max(0, a), min(len(chars), b)):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)

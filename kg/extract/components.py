@@ -1,6 +1,8 @@
 """dkg's spaCy pipeline step, registered in one place.
 
-``dkg_extract`` reads the parse and leaves plain data (dicts, lists, strings,
+The text given to the pipeline has its page furniture blanked out
+(:func:`kg.extract.boilerplate.blank_ranges`). ``dkg_extract`` reads the parse
+and leaves plain data (dicts, lists, strings,
 numbers) in ``doc.user_data["dkg"]``, so documents cross process boundaries
 when parsing runs in parallel.
 """
@@ -21,13 +23,11 @@ def dkg_extract(doc):
     """Actors and linked acts of a document, as plain data in ``doc.user_data``."""
     from .actors import find_actors
     from .acts import find_acts
-    from .boilerplate import skipped_ranges
     from .linking import link_acts
     from .quotes import quote_spans
 
-    skipped = skipped_ranges(doc.text)
     actors = find_actors(doc)
-    acts = link_acts(find_acts(doc, actors, quote_spans(doc.text), skipped), actors)
+    acts = link_acts(find_acts(doc, actors, quote_spans(doc.text)), actors)
     found = []
     for f in actors.actors.values():
         d = asdict(f)
@@ -38,7 +38,6 @@ def dkg_extract(doc):
         "actors": found,
         "acts": [{**asdict(a), "spans": [list(s) for s in a.spans]} for a in acts],
         "sentences": [[s.start_char, s.end_char] for s in doc.sents],
-        "skipped": [list(r) for r in skipped],
     }
     return doc
 

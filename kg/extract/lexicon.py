@@ -43,6 +43,8 @@ def _pos_class(tok) -> str:
 def _needs_hold(tok, needs: str) -> bool:
     if not needs:
         return True
+    if needs.startswith("!"):
+        return not _needs_hold(tok, needs[1:])
     kind, _, values = needs.partition("=")
     wanted = {v for v in values.split("|") if v}
     if kind == "prt":
@@ -65,7 +67,8 @@ def _needs_hold(tok, needs: str) -> bool:
     if kind == "ccomp":
         return any(c.dep_ == "ccomp" for c in tok.children)
     if kind == "xcomp":
-        return any(c.dep_ == "xcomp" for c in tok.children)
+        return any(c.dep_ == "xcomp" and (not wanted or c.lemma_.lower() in wanted)
+                   for c in tok.children)
     if kind == "neg":
         return any(c.dep_ == "neg" for c in tok.children)
     return False

@@ -39,10 +39,17 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         target = None
         if act.conj_of is not None:  # "imposed a ban and revoked the visas": one act
             target = next((k for k in reversed(kept) if k.trigger == act.conj_of
-                           and k.type == act.type and k.agent == act.agent), None)
+                           and (k.type == act.type or act.type == "statement")
+                           and k.agent == act.agent), None)
+        if target is None and act.type == "request" and act.lemma:
+            # "a Moroccan invitation" named twice: one request
+            target = next((k for k in reversed(kept) if k.type == "request"
+                           and k.lemma == act.lemma and _same_side(actors, k.agent, act.agent)
+                           and (k.addressee is None or act.addressee is None
+                                or _same_side(actors, k.addressee, act.addressee))), None)
         if target is None and act.type == "decline":
             own = [o for o in acts if o.object_of == act.trigger and o.type == "request"
-                   and not o.back_reference]
+                   and not o.back_reference and o.key not in merged_into]
             if not own:
                 target = next((k for k in reversed(kept) if k.type == "decline"
                                and _same_side(actors, k.agent, act.agent)), None)

@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 from ..model import Act, Actor, Article, Extraction, Span
 from ..namespaces import slug
 from .actors import LOCAL
+from .boilerplate import blank_ranges, skipped_ranges
 from .components import RESULT_KEY
 from .dates import resolve_date
 from .nlp import model_id
@@ -26,15 +27,11 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
     text = article.text
     sents = result["sentences"]
     starts = [s[0] for s in sents]
-    skipped = result["skipped"]
 
     def sentence_of(start: int) -> str:
         i = max(0, bisect.bisect_right(starts, start) - 1)
         a, b = sents[i] if sents else (0, len(text))
         return text[a:b].strip()
-
-    def in_skipped(a: int, b: int) -> bool:
-        return any(s <= a and b <= e for s, e in skipped)
 
     def span(a: int, b: int) -> Span:
         return Span(a, b, text[a:b], sentence_of(a))
@@ -59,7 +56,7 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
     found = {d["key"]: d for d in result["actors"]}
     actors = []
     for key, d in sorted(found.items()):
-        mentions = tuple(sorted({span(a, b) for a, b in d["spans"] if not in_skipped(a, b)}))
+        mentions = tuple(sorted({span(a, b) for a, b in d["spans"] if a < b}))
         scoped = _scope(key, article.id)
         if not mentions and scoped not in used:
             continue
@@ -90,7 +87,7 @@ def extract_stream(nlp, articles: Iterable[Article], *, n_process: int = 1,
                    batch_size: int = 8) -> Iterator[Extraction]:
     """Extraction records for each article, in input order."""
     model = model_id(nlp)
-    pairs = ((a.text, a) for a in articles)
+    pairs = ((blank_ranges(a.text, skipped_ranges(a.text, a.title)), a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process,
                                  batch_size=batch_size):
         yield records_from_result(doc.user_data[RESULT_KEY], article, model)
