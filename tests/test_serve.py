@@ -307,6 +307,17 @@ def test_serve_refuses_service_and_never_connects(served):
     assert harmless.status_code == 200
 
 
+def test_serve_allow_service_lets_the_query_connect(served):
+    app = create_app(served.store_dir, timeout_s=TIMEOUT_S, workers=1, allow_service=True,
+                     log=lambda line: None)
+    with listener() as (port, seen), running(app) as url:
+        r = httpx.get(url + "/sparql", timeout=30, params={
+            "query": f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"})
+        time.sleep(0.3)
+    assert r.status_code in (500, 503)  # the listener never answers like an endpoint
+    assert len(seen) == 1
+
+
 def test_serve_workers_cannot_connect_even_past_the_check(served):
     from kg.sandbox import Job
     if "no network access" not in served.pool.note:
