@@ -279,26 +279,30 @@ def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 # ----------------------------------------------------------------------------- export
 
 
-def serialize_quads(quads: Iterable[ox.Quad], fmt: str = "turtle") -> bytes:
-    """The quads in ``fmt`` (see FORMATS), in a stable order: equal input, equal bytes.
+def serialize_quads(quads: Iterable[ox.Quad], format: str = "turtle") -> bytes:
+    """The quads in ``format`` (see FORMATS), in a stable order: equal input, equal bytes.
 
     Blank nodes are canonicalized, quads sorted, the project's prefixes declared
     in a fixed order. Turtle and N-Triples merge the graphs into their union.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    _check_format(format)
     quads = _canonical(quads)
-    if fmt in _TRIPLE_FORMATS:
+    if format in _TRIPLE_FORMATS:
         seen = {}
         for q in quads:
             seen.setdefault((str(q.subject), str(q.predicate), str(q.object)), q.triple)
         items: list = [seen[k] for k in sorted(seen)]
     else:
         items = quads
-    data = ox.serialize(items, format=FORMATS[fmt], prefixes=PREFIXES)
-    if fmt in ("turtle", "trig"):
+    data = ox.serialize(items, format=FORMATS[format], prefixes=PREFIXES)
+    if format in ("turtle", "trig"):
         data = _fixed_prefix_header(data)
     return data
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise InputError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
 
 
 def _fixed_prefix_header(data: bytes) -> bytes:
@@ -448,14 +452,13 @@ class Store:
                     _rdflib_term(q.graph_name)))
         return ds
 
-    def export(self, fmt: str = "turtle", article: str | None = None,
+    def export(self, format: str = "turtle", article: str | None = None,
                with_ontology: bool = False) -> bytes:
-        """The store (or one article's graph) serialized in ``fmt``, byte-stable.
+        """The store (or one article's graph) serialized in ``format``, byte-stable.
 
         Without ``with_ontology`` the ontology graph is left out.
         """
-        if fmt not in FORMATS:
-            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        _check_format(format)
         if article is not None:
             graphs = [ox.NamedNode(str(graph_iri(article)))]
             if with_ontology:
@@ -467,7 +470,7 @@ class Store:
             onto = str(ONTOLOGY_GRAPH)
             quads = [q for q in self._quads_of(None)
                      if with_ontology or q.graph_name.value != onto]
-        return serialize_quads(quads, fmt)
+        return serialize_quads(quads, format)
 
     # -- writing
 

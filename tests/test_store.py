@@ -216,7 +216,8 @@ def test_store_update_url_is_derived_from_the_query_url():
 def test_store_remote_bindings_open_the_where_clause():
     subs = {ox.Variable("l"): ox.Literal('say "hi" {')}
     q = _with_values('PREFIX a: <http://x/#> SELECT ?l WHERE { ?s a:p "{", ?l } # {', subs)
-    assert q.startswith('PREFIX a: <http://x/#> SELECT ?l WHERE { VALUES (?l) { ("say \\"hi\\" {") }')
+    assert q.startswith('PREFIX a: <http://x/#> SELECT ?l WHERE { '
+                        'VALUES (?l) { ("say \\"hi\\" {") }')
     q = _with_values("CONSTRUCT { ?s ?p ?l } WHERE { ?s ?p ?l }", subs)
     assert q.startswith("CONSTRUCT { ?s ?p ?l } WHERE { VALUES (?l)")
     with pytest.raises(QueryError):

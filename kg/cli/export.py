@@ -1,4 +1,4 @@
-"""``dkg export``: the store (or one article's graph) as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
+"""``dkg export``: the store (or one article) as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
 from __future__ import annotations
 
 import sys
