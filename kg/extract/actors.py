@@ -301,7 +301,13 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                     if t.i in index.demonym_of:
                         member = index.demonym_of[t.i]
         if not mods and member is None:
-            continue
+            if lower not in ("spokesman", "spokeswoman", "spokesperson"):
+                continue
+            # "a spokesman said": speaks for the body named last
+            member = next((k for start, end, k in reversed(index.mentions) if start < tok.i
+                           and index.actors[k].kind in ("government", "organization")), None)
+            if member is None:
+                continue
         surface = _strip_det(span_toks)
         is_group = lower in _UNNAMED_GROUP
         state = index.state_of(member) if member else None

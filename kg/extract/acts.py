@@ -179,7 +179,13 @@ def _pronoun(tok, ctx: _Context) -> str | None:
             return recent[-1]
         return _last_mention(ctx, tok.i, lambda f: f.kind == "person", outside_quotes=True)
     if low in _THING_PRON:
-        return None  # "it" names things far more often than actors
+        # "it" names things far more often than actors; as the subject of a
+        # verb of saying it is the body named last
+        if tok.dep_ == "nsubj" and match_trigger(tok.head) is not None and \
+                match_trigger(tok.head).type == _SPEECH:
+            return _last_mention(ctx, tok.i, lambda f: f.kind in ("government", "organization",
+                                                                  "state"), True)
+        return None
     if low in _GROUP_PRON:
         return _last_mention(ctx, tok.i, lambda f: f.kind in ("group", "state", "government"))
     return None
@@ -247,6 +253,8 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                     if key:
                         break
         return key
+    if tok.dep_ == "pcomp" and tok.head.pos_ == "ADP" and tok.head.head.i != tok.head.i:
+        return agent_of(tok.head.head, ctx, depth + 1)  # "retaliated by accusing"
     if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             key = actor_at(tok.head, ctx)
@@ -328,6 +336,22 @@ def _punitive_act(tok) -> bool:
         return True
     return any(c.dep_ in ("dobj", "obj") and (c.lemma_.lower(), "NOUN") in table
                for c in tok.children)
+
+
+@lru_cache(maxsize=1)
+def _accusatory() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in read_table("accusatory.tsv"))
+
+
+def _blames(act: "FoundAct", ctx: _Context) -> bool:
+    """Whether a statement's words blame someone ("a serious violation")."""
+    words = _accusatory()
+    for a, b in act.spans:
+        span = ctx.doc.char_span(a, b, alignment_mode="expand")
+        if span is not None and any(t.lemma_.lower() in words or t.lower_ in words
+                                    for t in span if not _negated(t)):
+            return True
+    return False
 
 
 def _doubted(tok) -> bool:
@@ -547,6 +571,9 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                 sent_acts.append(FoundAct("", "statement", speaker, sent.root.i, [span],
                                           quote=_quote_in(span, ctx), speaker=speaker,
                                           quote_only=True, paragraph=para))
+        for act in sent_acts:
+            if act.type == "statement" and _blames(act, ctx):
+                act.type = "accusation"
         sent_acts.sort(key=lambda a: a.trigger)
         acts.extend(sent_acts)
     for n, act in enumerate(acts, 1):
