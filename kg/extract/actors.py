@@ -122,6 +122,43 @@ def _gazetteer_matches(doc, gz: Gazetteer):
     return out
 
 
+def _generic_body(surface: str, key: str, gz: Gazetteer, matches) -> str | None:
+    """The body type of an institution's name that is also a generic phrase
+    ("Foreign Office"), when the institution's state is named nowhere else."""
+    phrase = surface.lower()
+    phrase = phrase[4:] if phrase.startswith("the ") else phrase
+    if phrase not in gz.bodies:
+        return None
+    own = gz.entries[key].state
+    if own is None or any(k == own for _, _, k, _ in matches):
+        return None
+    return gz.bodies[phrase][0]
+
+
+def _main_state(matches) -> str | None:
+    """The state a story names most (first named wins a tie)."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for start, _, key, _ in matches:
+        if key.startswith("state/"):
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, start)
+    return min(counts, key=lambda k: (-counts[k], first[k])) if counts else None
+
+
+def _state_body(gz: Gazetteer, state: str, btype: str) -> Found:
+    """The body of type ``btype`` of ``state`` (e.g. its foreign ministry)."""
+    kind, template = next(((k, t) for p, (b, k, t) in gz.bodies.items() if b == btype),
+                          ("government", ""))
+    label = template.format(state=gz.entries[state].label) if template else \
+        f"{btype} of {gz.entries[state].label}"
+    found = Found(f"gov/{state[6:]}/{btype}", label,
+                  kind if kind in ("government", "media", "group") else "government",
+                  member_of=state)
+    found.body_type = btype
+    return found
+
+
 def _entry_found(gz: Gazetteer, key: str) -> Found:
     e = gz.entries[key]
     return Found(key, e.label, e.kind, member_of=e.member_of if key != e.state else None,
@@ -194,6 +231,14 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                 for i in range(start, end):
                     index.demonym_of[i] = key
             continue
+        if key.startswith("inst/"):
+            btype = _generic_body(doc[start:end].text, key, gz, matches)
+            if btype is not None:  # "the Foreign Office" in a story with no British actor
+                state = _main_state(matches)
+                if state is not None:
+                    body = _state_body(gz, state, btype)
+                    index.add(doc, start, end, body)
+                    continue
         index.add(doc, start, end, _entry_found(gz, key))
         if how == "capital":
             index.actors[key].aliases.add(doc[start:end].text)

@@ -92,6 +92,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
             if act.addressee is None:
                 act.addressee = cand.agent
     _link_to_focus(kept, responds, actors)
+    _counter_claims(kept, responds, actors)
     counterpart = _counterparts(actors)
     for act in kept:
         act.responds_to_key = responds.get(act.key)
@@ -156,6 +157,18 @@ def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: Actor
         target = sorted(counts, key=lambda k: (-counts[k], order[k]))[0]
         if target != act.key and not _same_side(actors, by_key[target].agent, act.agent):
             responds[act.key] = target
+
+
+def _counter_claims(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
+    """A statement that answers another side's account of the same topic is a
+    counter-claim ("the balloon was used for surveillance" against "a civilian
+    airship")."""
+    for act in kept:
+        if act.type != "statement" or not act.topic or not act.cue_response:
+            continue
+        if any(o.type in ("claim", "denial") and o.topic == act.topic
+               and not _same_side(actors, o.agent, act.agent) for o in kept):
+            act.type = "claim"
 
 
 def _counterparts(actors: ActorIndex):
