@@ -22,6 +22,13 @@ def _scope(key: str | None, article_id: str) -> str | None:
     return f"local/{slug(article_id)}/{key[len(LOCAL):]}"
 
 
+def _is_name(alias: str) -> bool:
+    """Whether a surface form can stand as a name ("Foreign Ministry", not "the ministry")."""
+    words = alias.split()
+    return any(w[:1].isupper() for w in words[1:] if w[:1].isalpha()) or (
+        bool(words) and words[0][:1].isupper() and words[0].lower() not in ("the", "a", "an"))
+
+
 def records_from_result(result: dict, article: Article, model: str) -> Extraction:
     """Turn the plain data left by the ``dkg_extract`` step into records."""
     text = article.text
@@ -74,7 +81,7 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
                 changed = True
     records = tuple(
         Actor(key=_scope(key, article.id), label=d["label"], kind=d["kind"],
-              aliases=tuple(sorted(a for a in d["aliases"] if a and a != d["label"])),
+              aliases=tuple(sorted(a for a in d["aliases"] if _is_name(a) and a != d["label"])),
               member_of=_scope(d.get("member_of"), article.id) if d.get("member_of") in keep
               else None,
               role=d.get("role"), iso=d.get("iso"), wikidata=d.get("wikidata"),
