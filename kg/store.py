@@ -62,6 +62,9 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _DKG = PREFIXES["dkg"]
 _PROV = PREFIXES["prov"]
 _RO_ATTEMPTS = 40  # read-only opens retried while a writer compacts files
+#: A writer on disk flushes its log to table files after this many quads written,
+#: so that a reader, which replays the log when it opens, opens quickly mid-build.
+_FLUSH_EVERY = 5000
 
 
 # ----------------------------------------------------------------------------- opening
@@ -492,7 +495,13 @@ class Store:
             raise InputError(f"{article_id}: this article id is reserved; rename the article")
         triples = _triples_of(graph)
         triples += _provenance(article_id, content_hash, versions)
-        return self._replace_graph(ox.NamedNode(str(g)), triples)
+        changed = self._replace_graph(ox.NamedNode(str(g)), triples)
+        if changed:
+            self._wrote(len(triples))
+        return changed
+
+    def _wrote(self, quads: int) -> None:
+        """Called after an article is written, with its number of triples."""
 
     def ensure_ontology(self) -> bool:
         """Load the ontology into its named graph unless it is there already; whether it changed.
@@ -561,6 +570,7 @@ class _LocalStore(Store):
         self.read_only = read_only
         self.path = path  # the store directory; None in memory
         self._lock = lock
+        self._unflushed = 0
 
     def _inner(self) -> ox.Store:
         if self._ox is None:
@@ -577,6 +587,16 @@ class _LocalStore(Store):
         if self._lock is not None:
             _release_lock(self._lock)
             self._lock = None
+
+    def _wrote(self, quads: int) -> None:
+        self._unflushed += quads
+        if self.path is not None and self._unflushed >= _FLUSH_EVERY:
+            self._unflushed = 0
+            try:
+                self._inner().flush()
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"cannot write to the store {self.location}: "
+                                 f"{_one_line(exc)}") from None
 
     def _reopen(self) -> None:
         """A fresh read-only view, after a writer replaced files under the old one."""

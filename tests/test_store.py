@@ -286,6 +286,25 @@ def test_store_concurrent_writers_take_turns(tmp_path):
     assert set(sizes.values()) == {200}
 
 
+def test_store_readers_see_whole_articles_while_a_writer_works(tmp_path):
+    location = tmp_path / "s"
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(location), "w", "300", "1500",
+                               "30"], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = []
+    try:
+        assert writer.stdout.readline().strip() == b"open"
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            sizes = _graph_sizes(location)
+            assert set(sizes.values()) <= {1500}
+            seen.append(len(sizes))
+    finally:
+        writer.kill()
+        writer.wait()
+    print("reads:", len(seen), "graphs seen:", seen[0], "..", seen[-1])
+    assert len(seen) > 3 and seen == sorted(seen) and seen[-1] > seen[0]
+
+
 # ----------------------------------------------------------------------------- crashes
 
 
