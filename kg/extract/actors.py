@@ -454,6 +454,8 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
     for child in root.children:
         if child.dep_ == "appos":
             title_toks += list(doc[child.left_edge.i:child.right_edge.i + 1])
+        elif child.dep_ == "prep" and child.lower_ in ("of", "from") and child.i >= ent.end:
+            title_toks += list(doc[child.i:child.right_edge.i + 1])  # "Jane Roe of Canada"
     text = " ".join(t.lower_ for t in title_toks)
     role = None
     body_type = ""

@@ -368,6 +368,9 @@ def _doubted(tok) -> bool:
             break
         if node.dep_ in ("xcomp", "ccomp", "acomp") and head.lemma_.lower() in mod.get("governor", ()):
             return True
+        if node.dep_ == "ccomp" and any(c.dep_ == "acomp" and c.lemma_.lower() in mod.get(
+                "governor", ()) for c in head.children):
+            return True  # "it is unlikely that..."
         if node.dep_ not in ("xcomp", "ccomp", "conj", "acomp", "advcl", "dobj"):
             break
         node = head

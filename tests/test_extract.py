@@ -1,0 +1,169 @@
+"""The extractor on short hand-written sentences, one pattern each, and on the example."""
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Article
+
+
+def extract(nlp, text: str, published: str | None = "2023-02-07"):
+    from kg.extract import extract_article
+
+    return extract_article(Article("t", text, published=published), nlp=nlp)
+
+
+def acts_of(ex, act_type: str):
+    return [a for a in ex.acts if a.type == act_type]
+
+
+def label(ex, key: str | None) -> str | None:
+    return next((a.label for a in ex.actors if a.key == key), None)
+
+
+def state_label(ex, key: str | None) -> str | None:
+    actors = {a.key: a for a in ex.actors}
+    seen = 0
+    while key in actors and actors[key].kind != "state" and seen < 5:
+        key = actors[key].member_of
+        seen += 1
+    return actors[key].label if key in actors else None
+
+
+def test_extract_decline_of_possessed_request_links_both(nlp):
+    ex = extract(nlp, "Norway declined Sweden's request for talks on fishing rights.")
+    [decline] = acts_of(ex, "decline")
+    [request] = acts_of(ex, "request")
+    assert label(ex, decline.agent) == "Norway"
+    assert label(ex, request.agent) == "Sweden"
+    assert decline.responds_to == request.key
+    assert label(ex, request.addressee) == "Norway"
+    assert label(ex, decline.addressee) == "Sweden"
+
+
+def test_extract_reported_speech_gives_the_act_to_its_agent(nlp):
+    ex = extract(nlp, "Japan rejected the proposal from Russia, the foreign ministry in Tokyo "
+                      "said on Monday.")
+    [decline] = acts_of(ex, "decline")
+    assert label(ex, decline.agent) == "Japan"
+    assert not acts_of(ex, "statement")
+
+
+def test_extract_negated_and_doubted_acts_are_not_asserted(nlp):
+    for text in ("Brazil did not threaten Argentina.",
+                 "Peru may refuse the request from Chile.",
+                 "It is unlikely that Kenya will accuse Uganda of anything."):
+        ex = extract(nlp, text)
+        assert not [a for a in ex.acts if a.type in ("threat", "decline", "accusation")], text
+
+
+def test_extract_negated_acceptance_is_a_refusal(nlp):
+    ex = extract(nlp, "Egypt said it will not accept the demands made by Ethiopia.")
+    assert [label(ex, a.agent) for a in acts_of(ex, "decline")] == ["Egypt"]
+
+
+def test_extract_quote_is_attributed_to_speaker_after_it(nlp):
+    text = ('Foreign Minister Anna Berg of Sweden spoke on Friday.\n\n'
+            '"We remain open to dialogue with everyone," she said.')
+    ex = extract(nlp, text)
+    [statement] = [a for a in ex.acts if a.quote and "dialogue" in a.quote]
+    assert label(ex, statement.agent) == "Anna Berg"
+
+
+def test_extract_first_person_in_quote_is_the_speakers_side(nlp):
+    text = ('France asked Italy for an inquiry, said Jean Dupont, a French spokesman.\n\n'
+            '"Unfortunately, Italy has declined our request," he said.')
+    ex = extract(nlp, text)
+    requests = acts_of(ex, "request")
+    declines = acts_of(ex, "decline")
+    assert len(requests) == 1, "the second mention is the same request"
+    assert len(declines) == 1
+    assert label(ex, declines[0].agent) == "Italy"
+    assert declines[0].responds_to == requests[0].key
+
+
+def test_extract_title_and_post_give_membership(nlp):
+    ex = extract(nlp, "Defense Secretary Jane Roe of the United States visited Manila.")
+    person = next(a for a in ex.actors if a.label == "Jane Roe")
+    assert person.kind == "person"
+    assert state_label(ex, person.key) == "United States"
+
+
+def test_extract_possessive_body_belongs_to_its_state(nlp):
+    ex = extract(nlp, "Canada's Foreign Ministry protested the arrest of two citizens.")
+    [protest] = acts_of(ex, "protest")
+    body = next(a for a in ex.actors if a.key == protest.agent)
+    assert body.kind == "government"
+    assert state_label(ex, body.key) == "Canada"
+
+
+def test_extract_unnamed_officials_are_their_own_actor(nlp):
+    ex = extract(nlp, "U.S. officials said the talks would resume in March.")
+    [statement] = acts_of(ex, "statement")
+    group = next(a for a in ex.actors if a.key == statement.agent)
+    assert group.kind == "group"
+    assert state_label(ex, group.key) == "United States"
+
+
+def test_extract_capital_stands_for_its_government(nlp):
+    ex = extract(nlp, "Beijing accused Washington of interference.")
+    [accusation] = acts_of(ex, "accusation")
+    assert label(ex, accusation.agent) == "China"
+    assert label(ex, accusation.addressee) == "United States"
+
+
+@pytest.mark.parametrize("phrase,expected", [
+    ("on Saturday", "2023-02-04"),
+    ("on Jan. 28", "2023-01-28"),
+    ("last month", None),
+])
+def test_extract_dates_resolve_against_publication(nlp, phrase, expected):
+    ex = extract(nlp, f"Ghana expelled Togo's ambassador {phrase}.")
+    [action] = acts_of(ex, "action")
+    assert action.date == expected
+
+
+def test_extract_page_furniture_gives_no_acts(nlp):
+    text = ("Headline without a full stop\n\nSomething went wrong.\nPlease try again later.\n\n"
+            "Iran condemned the strike.\n\nThis article was originally published on")
+    ex = extract(nlp, text)
+    assert [a.type for a in ex.acts] == ["accusation"]
+
+
+def test_extract_evidence_offsets_point_into_the_text(nlp, example_article,
+                                                      example_extraction):
+    text = example_article.text
+    for act in example_extraction.acts:
+        for span in act.evidence:
+            assert text[span.start:span.end] == span.text
+            assert span.text in span.sentence or span.sentence in text
+
+
+def test_extract_same_input_same_records(nlp, example_article, example_extraction):
+    from kg.extract import extract_article
+
+    assert extract_article(example_article, nlp=nlp) == example_extraction
+
+
+def test_extract_example_declines_the_request_once(example_extraction, example_article):
+    declines = acts_of(example_extraction, "decline")
+    assert len(declines) == 1, "both mentions of the decline are one act"
+    decline = declines[0]
+    assert len(decline.evidence) >= 2
+    texts = " | ".join(s.text for s in decline.evidence)
+    assert "declined our request" in texts
+    request = next(a for a in example_extraction.acts if a.key == decline.responds_to)
+    assert request.type == "request"
+    assert label(example_extraction, decline.agent) == "China"
+    assert label(example_extraction, request.agent) == "United States"
+    names = {label(example_extraction, p) for p in request.participants}
+    assert {"Lloyd Austin", "Wei Fenghe"} <= names
+
+
+def test_extract_example_scores_against_gold(example_extraction, example_gold,
+                                             example_article):
+    from kg.evaluate import rows_from_extraction, score_article
+
+    events, actors = rows_from_extraction(example_extraction)
+    score = score_article(events, actors, example_gold, example_article.text)
+    assert score.state.f1 >= 0.90
+    assert score.exact.f1 >= 0.80
