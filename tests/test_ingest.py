@@ -221,18 +221,18 @@ def _graphs_so_far(location: Path) -> int:
 def test_ingest_sigkill_during_build_leaves_whole_articles(corpus, reference, tmp_path):
     """Kill ``dkg build`` at random moments: only whole articles; a rerun completes it.
 
-    Five kills come once a random number of further articles has gone in (so they
+    Four kills come once a random number of further articles has gone in (so they
     land while articles are being written, however slow the model is to load), two
     at a random time; each run goes on from what the last one left.
     """
     location = tmp_path / "store"
     rng = random.Random(2023)
     present = []
-    for run in range(7):
+    for run in range(6):
         proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus),
                                  "--store", str(location)], env=_env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if run < 5:
+        if run < 4:
             target = (present[-1] if present else 0) + rng.randint(1, 8)
             while proc.poll() is None and _graphs_so_far(location) < target:
                 time.sleep(0.005)
@@ -246,7 +246,7 @@ def test_ingest_sigkill_during_build_leaves_whole_articles(corpus, reference, tm
             assert size == reference["sizes"][graph], graph
         present.append(len(sizes))
     print("graphs present after each kill:", present)
-    assert sum(0 < n < len(reference["sizes"]) for n in present) >= 4  # killed mid-build
+    assert sum(0 < n < len(reference["sizes"]) for n in present) >= 3  # killed mid-build
     rerun = _dkg("build", str(corpus), "--store", str(location))
     assert rerun.returncode == 0, rerun.stderr.decode()
     with open_store(location, read_only=True) as st:
