@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
-from .build import extraction_graph
+from .build import extraction_triples
 from .errors import DkgError, InputError
 from .extract import extract_articles, load_nlp, model_id
 from .model import Article, Extraction
@@ -87,8 +87,7 @@ def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
             fail(f"{article.id}: extraction failed: {type(exc).__name__}: {exc}")
             continue
         try:
-            graph = extraction_graph(item, __version__)
-            store.put_article(item.article.id, graph)
+            store.put_article(item.article.id, extraction_triples(item, __version__))
         except InputError as exc:
             fail(str(exc))
             continue

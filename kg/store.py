@@ -481,10 +481,13 @@ class Store:
         if self.read_only:
             raise StoreError(f"the store {self.location} is open read-only")
 
-    def put_article(self, article_id: str, graph: rdflib.Graph, content_hash: str | None = None,
+    def put_article(self, article_id: str, graph: rdflib.Graph | Iterable[ox.Triple],
+                    content_hash: str | None = None,
                     versions: Mapping[str, str] | None = None) -> bool:
         """Replace the article's named graph by ``graph``, atomically; whether anything changed.
 
+        ``graph`` is an rdflib graph or pyoxigraph triples (as
+        :func:`kg.build.extraction_triples` makes them, the faster way).
         ``content_hash`` ("sha256:..." or hex) and ``versions`` (``{"dkg": ..., "model": ...}``),
         when given, are recorded as the article's provenance if the graph lacks them
         (graphs from :func:`kg.build.extraction_graph` carry them already).
@@ -521,10 +524,19 @@ class Store:
     def _replace_graph(self, name: ox.NamedNode, triples: list[ox.Triple]) -> bool:
         new = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         old = self._quads_of([name])
+        if not old:  # a new graph: nothing to drop, nothing to compare
+            if not new:
+                return False
+            self._insert_new(name, new)
+            return True
         if _canonical(_as_stored(new)) == _canonical(_as_stored(old)):
             return False
         self._run_update(_replace_update(name, triples))
         return True
+
+    def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Write the quads of graph ``name``, which is empty, in one transaction."""
+        self._run_update(_replace_update(name, [q.triple for q in quads]))
 
 
 def _provenance(article_id: str, content_hash: str | None,
@@ -618,6 +630,14 @@ class _LocalStore(Store):
     def _run_update(self, update: str) -> None:
         try:
             self._inner().update(update)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot write to the store {self.location}: "
+                             f"{_one_line(exc)}") from None
+
+    def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        # Store.extend is one transaction and needs no SPARQL text to be written and parsed.
+        try:
+            self._inner().extend(quads)
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"cannot write to the store {self.location}: "
                              f"{_one_line(exc)}") from None
