@@ -128,8 +128,12 @@ def slug(text: str) -> str:
 
 
 def _safe(part: str) -> str:
-    """Percent-encode anything that is not safe in an IRI path segment."""
-    return quote(part, safe="-._~/")
+    """Percent-encode anything that is not safe in an IRI path segment.
+
+    Lone surrogates (from file names that are not UTF-8) are encoded as their
+    bytes, so every string gives a valid IRI.
+    """
+    return quote(part.encode("utf-8", "surrogatepass"), safe="-._~/")
 
 
 def actor_iri(key: str) -> URIRef:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 
@@ -10,7 +11,7 @@ import click
 from .. import __version__
 from ..errors import EXIT_ERROR, DkgError
 
-__all__ = ["cli", "main", "store_option", "memory_option", "fail"]
+__all__ = ["cli", "main", "store_option", "memory_option", "fail", "error", "one_line"]
 
 DEFAULT_STORE = "./dkg-store"
 
@@ -44,9 +45,24 @@ def memory_option(func):
                         help="Use a throw-away in-memory store.")(func)
 
 
+_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: line breaks and other control characters (from file
+    names or article ids, say) shown as escapes such as ``\\n``."""
+    return _BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                       str(message))
+
+
+def error(message: str) -> None:
+    """Print ``Error: message`` as one line on stderr."""
+    click.echo(f"Error: {one_line(message)}", err=True)
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     """Print one line on stderr and exit with ``code``."""
-    click.echo(f"Error: {message}", err=True)
+    error(message)
     sys.exit(code)
 
 
@@ -65,15 +81,22 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_ERROR)
+    except click.UsageError as exc:  # one line, with where to find the usage
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain ``dkg``: the help
+            exc.show()
+            sys.exit(exc.exit_code)
+        command = exc.ctx.command_path if exc.ctx is not None else "dkg"
+        error(f"{exc.format_message()} (see {command} --help)")
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        error(exc.format_message())
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except DkgError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"Error: {exc}", err=True)
+        error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -84,7 +107,6 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         else:
-            click.echo(f"Error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                       err=True)
+            error(f"{type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(EXIT_ERROR)
     sys.exit(0)

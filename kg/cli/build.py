@@ -9,7 +9,7 @@ import click
 
 from ..errors import EXIT_ERROR, EXIT_PARTIAL, DkgError
 from ..store import DEFAULT_LOCK_TIMEOUT, open_store
-from .base import cli, fail, memory_option, store_option
+from .base import cli, error, fail, memory_option, store_option
 
 __all__ = ["build_cmd"]
 
@@ -62,7 +62,7 @@ def build_cmd(ctx: click.Context, paths: tuple[str, ...], store: str, memory: bo
             raise
         fail(str(exc), exc.exit_code)
     for message in progress.deferred:
-        click.echo(f"Error: {message}", err=True)
+        error(message)
     noun = "article" if report.built == 1 else "articles"
     click.echo(f"built {report.built} {noun} ({report.unchanged} unchanged, "
                f"{report.failed} failed) into {where}", err=True)
@@ -89,7 +89,7 @@ class _Progress:
             if self.enabled:
                 self.deferred.append(what)  # printed after the bar, not through it
             else:
-                click.echo(f"Error: {what}", err=True)
+                error(what)
         self.done += 1
         if not self.enabled:
             return

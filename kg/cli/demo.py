@@ -1,8 +1,11 @@
 """``dkg demo``: the bundled example, end to end, in plain words."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from ..errors import DkgError
 from .base import cli
 
 __all__ = ["demo_cmd"]
@@ -20,6 +23,14 @@ def demo_cmd(out_dir: str, model: str | None) -> None:
     call between the defence chiefs after the balloon shoot-down (2023-02-07).
     """
     from ..demo import describe_declines, run_demo
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise DkgError(f"cannot write into {out}: it is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DkgError(f"cannot create the folder {out}: {exc.strerror}") from None
 
     click.echo("Building the example article (China declines a U.S. request after the "
                "balloon shoot-down)...", err=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_PARTIAL, InputError
-from .base import cli, store_option
+from .base import cli, error, store_option
 
 __all__ = ["eval_cmd"]
 
@@ -41,10 +41,12 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
     from ..evaluate import (read_gold_articles, rows_from_extraction, score_article,
                             score_corpus, score_details, score_dict, score_table)
 
+    if json_file is not None and not json_file.parent.is_dir():
+        raise InputError(f"cannot write {json_file}: no directory {json_file.parent}")
     pairs, failed = [], 0
     for item in read_gold_articles(paths):
         if isinstance(item, InputError):
-            click.echo(f"Error: {item}", err=True)
+            error(str(item))
             failed += 1
         else:
             pairs.append(item)
@@ -59,8 +61,8 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
     else:
         tables, absent = _store_tables(store, [article.id for _, article in pairs])
         for art_id in absent:
-            click.echo(f"Error: article {art_id!r} is not in the store {store}; build it "
-                       f"first (dkg build), or use --build", err=True)
+            error(f"article {art_id!r} is not in the store {store}; build it "
+                  f"first (dkg build), or use --build")
         failed += len(absent)
         kept = [(pair, table) for pair, table in zip(pairs, tables) if table is not None]
         if not kept:
@@ -86,11 +88,10 @@ def eval_cmd(paths: tuple[Path, ...], store: str, build: bool, model: str | None
                        f"(see --verbose)", err=True)
     click.echo(score_table(corpus))
     if json_file:
-        try:
-            json_file.write_text(json.dumps(score_dict(corpus), indent=2, ensure_ascii=False)
-                                 + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{json_file}: cannot write: {exc.strerror}") from None
+        from ..store import write_atomically
+
+        text = json.dumps(score_dict(corpus), indent=2, ensure_ascii=False) + "\n"
+        write_atomically(json_file, text.encode("utf-8"))  # whole or not at all
     return EXIT_PARTIAL if failed else 0
 
 
