@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from ..namespaces import slug
 from .gazetteer import Gazetteer, load_gazetteer
 
-__all__ = ["Found", "ActorIndex", "find_actors", "LOCAL"]
+__all__ = ["Found", "ActorIndex", "find_actors", "LOCAL", "COUNTERPART"]
+
+#: Membership placeholder for "his counterpart, X": X belongs to the other side
+#: of the story, settled once the sides are known (:mod:`kg.extract.linking`).
+COUNTERPART = "?counterpart"
 
 #: Prefix of keys that name an actor only within one article (unnamed officials,
 #: bodies of no known state); the pipeline scopes them to the article.
@@ -148,6 +152,9 @@ def _main_state(matches) -> str | None:
 
 def _state_body(gz: Gazetteer, state: str, btype: str) -> Found:
     """The body of type ``btype`` of ``state`` (e.g. its foreign ministry)."""
+    known = gz.body_key(state, btype)
+    if known is not None:
+        return _entry_found(gz, known)
     kind, template = next(((k, t) for p, (b, k, t) in gz.bodies.items() if b == btype),
                           ("government", ""))
     label = template.format(state=gz.entries[state].label) if template else \
@@ -272,6 +279,12 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             label = template.format(state=state_label) if template else f"{state_label} {tok.text}"
         else:
             label = template.format(state=state_label) if template else f"{tok.text} of {state_label}"
+        known = gz.body_key(state, btype)
+        if known is not None:
+            surface = _strip_det(doc[np_start:np_end])
+            index.add(doc, np_start, np_end, _entry_found(gz, known), surface)
+            body_tokens.update(range(np_start, np_end))
+            continue
         key = f"{'group' if kind == 'group' else 'gov'}/{state[6:]}/{btype}"
         found = Found(key, label, "group" if kind == "group" else ("media" if kind == "media" else "government"),
                       member_of=state)
@@ -320,7 +333,17 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         kind = "media" if words & gz.media_words else "organization"
         index.add(doc, ent.start, ent.end, Found("org/" + slug(text), text, kind), text)
 
-    # 5. unnamed officials: "a senior administration official", "U.S. officials"
+    # 5. bodies named without their state: "the ministry", "the Biden administration"
+    for tok, btype in pending:
+        if tok.i in index.by_token:
+            continue
+        if btype is None:
+            _back_reference(doc, tok, index, body_tokens)
+        else:
+            np_start, _ = _np_bounds(tok)
+            _unstated_body(doc, tok, btype, np_start, index, body_tokens)
+
+    # 6. unnamed officials: "a senior administration official", "U.S. officials"
     for tok in doc:
         if tok.i in index.by_token or tok.pos_ != "NOUN":
             continue
@@ -365,16 +388,6 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         found = Found(key, label, "group" if is_group else "person", member_of=member,
                       role=None if is_group else surface)
         index.add(doc, np_start, np_end, found, surface)
-
-    # 6. bodies named without their state: "the ministry", "the Biden administration"
-    for tok, btype in pending:
-        if tok.i in index.by_token:
-            continue
-        if btype is None:
-            _back_reference(doc, tok, index, body_tokens)
-        else:
-            np_start, _ = _np_bounds(tok)
-            _unstated_body(doc, tok, btype, np_start, index, body_tokens)
     return index
 
 
@@ -459,9 +472,10 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
     text = " ".join(t.lower_ for t in title_toks)
     role = None
     body_type = ""
+    title_state = ""
     for phrase in sorted(gz.titles, key=len, reverse=True):
         if f" {phrase} " in f" {text} ":
-            role, body_type = gz.titles[phrase]
+            role, body_type, title_state = gz.titles[phrase]
             break
     member = None
     for t in title_toks:
@@ -472,15 +486,16 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
     state = None
     if member is None or member.startswith("state/"):
         state = member or _state_in(title_toks, gz_tokens) or next(
-            (index.demonym_of[t.i] for t in title_toks if t.i in index.demonym_of), None)
+            (index.demonym_of[t.i] for t in title_toks if t.i in index.demonym_of),
+            None) or title_state or None
         member = state
         if state and body_type:
-            member = f"gov/{state[6:]}/{body_type}"
+            body = _state_body(gz, state, body_type)
+            member = body.key
             if member not in index.actors:
-                bt = next((v for v in gz.bodies.values() if v[0] == body_type), None)
-                label = bt[2].format(state=gz.entries[state].label) if bt and bt[2] else \
-                    f"{body_type} of {gz.entries[state].label}"
-                index.actors[member] = Found(member, label, "government", member_of=state)
+                index.actors[member] = body
+    if member is None and any(t.lower_ == "counterpart" for t in title_toks):
+        member = COUNTERPART  # "his counterpart, Minister X": the other side
     if role is None and title_toks:
         cand = " ".join(t.text for t in title_toks if t.pos_ in ("NOUN", "PROPN", "ADJ"))
         role = cand or None

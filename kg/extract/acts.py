@@ -149,6 +149,12 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
     if tok.lemma_.lower() in _messages() and not any(c.dep_ == "poss" for c in tok.children):
         if tok.dep_ in ("dobj", "obj") and tok.head.pos_ in ("VERB", "AUX"):
             return agent_of(tok.head, ctx, depth + 1)  # "posted an announcement"
+        for prev in reversed(ctx.doc[max(0, tok.i - 400):tok.i]):  # "the ministry's statement"
+            if prev.lemma_ == tok.lemma_:
+                poss = next((c for c in prev.children if c.dep_ == "poss"), None)
+                key = actor_at(poss, ctx, depth + 1) if poss is not None else None
+                if key:
+                    return key
         recent = [k for start, k in ctx.recent_speakers if start <= tok.i]
         if recent:
             return recent[-1]
@@ -648,6 +654,10 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             agent = ctx.speakers.get(tok.sent.start)
     if agent is None:
         return None
+    speaker = ctx.speakers.get(sent.start)
+    if speaker and ctx.in_quote[tok.i] and agent.startswith("state/") and \
+            ctx.actors.state_of(speaker) == agent:
+        agent = speaker  # "the Chinese side will...", said by the ministry: the ministry
     span = _clause_span(tok, sent) if tok.pos_ != "NOUN" else (
         min(t.idx for t in tok.subtree), max(t.idx + len(t) for t in tok.subtree))
     act = FoundAct("", act_type, agent, tok.i, [span], subtype=trig.subtype or None,
@@ -667,7 +677,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         act.object_of = governing.i
     if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         act.conj_of = tok.head.i
-    act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over", "after")
+    act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over")
                            for t in tok.subtree) or any(
         t.lower_ in ("response", "retaliation") for t in sent)
     if act_type in ("claim", "statement", "denial", "accusation"):

@@ -31,9 +31,15 @@ class Gazetteer:
     capitals: dict[str, str] = field(default_factory=dict)  # capital -> state key
     demonyms: dict[str, str] = field(default_factory=dict)  # adjective/noun -> state key
     bodies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # phrase -> (type, kind, template)
-    titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase -> (role, body type)
+    titles: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # phrase -> (role, body type, state key)
+    state_bodies: dict[tuple[str, str], str] = field(default_factory=dict)  # (state, type) -> inst key
     honorifics: frozenset[str] = frozenset()
     media_words: frozenset[str] = frozenset()
+
+    def body_key(self, state: str, body_type: str) -> str | None:
+        """The institution that is ``state``'s body of that type, if the gazetteer has it
+        (the United States' defence ministry is the Department of Defense)."""
+        return self.state_bodies.get((state, body_type))
 
     def state_of(self, key: str | None) -> str | None:
         """The state key an entry belongs to (itself for a state)."""
@@ -82,13 +88,21 @@ def load_gazetteer() -> Gazetteer:
         for phrase in split_values(row["phrases"]):
             gz.bodies.setdefault(phrase.lower(), (row["type"], row.get("kind") or "government",
                                                   row.get("name_template") or ""))
+    for key, e in gz.entries.items():
+        if not key.startswith("inst/") or not e.state:
+            continue
+        for name, target in gz.names.items():
+            if target == key and name.lower() in gz.bodies:
+                gz.state_bodies.setdefault((e.state, gz.bodies[name.lower()][0]), key)
     honor = set()
     for row in read_table("titles.tsv"):
         for phrase in split_values(row["phrase"]):
             if row.get("honorific", "").lower() in ("yes", "y", "true", "1"):
                 honor.add(phrase.lower())
             else:
-                gz.titles.setdefault(phrase.lower(), (row.get("role") or phrase, row.get("body") or ""))
+                state = f"state/{row['state']}" if row.get("state") else ""
+                gz.titles.setdefault(phrase.lower(), (row.get("role") or phrase,
+                                                      row.get("body") or "", state))
     gz.honorifics = frozenset(honor)
     gz.media_words = frozenset(w.lower() for row in read_table("media_words.tsv")
                                for w in split_values(row["word"]))

@@ -2,7 +2,7 @@
 mentions of one act ("the PRC has declined our request") merged into it."""
 from __future__ import annotations
 
-from .actors import ActorIndex
+from .actors import COUNTERPART, ActorIndex
 from .acts import FoundAct
 
 __all__ = ["link_acts"]
@@ -94,6 +94,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
     _link_to_focus(kept, responds, actors)
     _counter_claims(kept, responds, actors)
     counterpart = _counterparts(actors)
+    _settle_counterparts(kept, actors, counterpart)
     for act in kept:
         act.responds_to_key = responds.get(act.key)
         if act.addressee is None and act.type in _DIRECTED:
@@ -132,13 +133,13 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
 
 
 #: Acts that, when a side is answering another, answer that side's focal act.
-_FOLLOWS_FOCUS = {"statement", "claim", "accusation", "protest", "threat", "commitment",
-                  "action", "request", "denial"}
+_FOLLOWS_FOCUS = {"claim", "accusation", "protest", "threat", "commitment", "request",
+                  "denial"}
 
 
 def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
     """Once a side is seen answering an act of another side (a refusal of its
-    request, a denial of its accusation), its other reactions in the article
+    request, a denial of its accusation), its later reactions in the article
     answer that same act unless the text links them elsewhere."""
     by_key = {a.key: a for a in kept}
     focus: dict[str, dict[str, int]] = {}  # answering side -> answered act -> times
@@ -155,8 +156,21 @@ def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: Actor
         if not counts:
             continue
         target = sorted(counts, key=lambda k: (-counts[k], order[k]))[0]
-        if target != act.key and not _same_side(actors, by_key[target].agent, act.agent):
+        if order[target] < order[act.key] and \
+                not _same_side(actors, by_key[target].agent, act.agent):
             responds[act.key] = target
+
+
+def _settle_counterparts(kept: list[FoundAct], actors: ActorIndex, counterpart) -> None:
+    """"A and his counterpart, B": B belongs to the side of the story that is not A's."""
+    for found in actors.actors.values():
+        if found.member_of != COUNTERPART:
+            continue
+        found.member_of = None
+        peer = next((p for act in kept if found.key in act.participants
+                     for p in act.participants if p != found.key), None)
+        if peer is not None and actors.state_of(peer):
+            found.member_of = counterpart(peer)
 
 
 def _counter_claims(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
