@@ -182,6 +182,8 @@ def _answer(qid: str, store, m: GoldMatch) -> set[tuple[str, ...]]:
     if qid == "q5":  # Which actors made conflicting claims about what the balloon was for?
         out = set()
         for r in query(store, "conflicting_claims"):
+            if (r["type"], r["otherType"]) != ("claim", "claim"):
+                continue  # the question is about claims, not every statement on the topic
             out.add((m.actor(r["by"]), m.event(r["claim"])))
             out.add((m.actor(r["otherBy"]), m.event(r["otherClaim"])))
         return out

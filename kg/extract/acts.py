@@ -794,9 +794,14 @@ def _split_conjoined(act: FoundAct, ctx: _Context, sent) -> list[FoundAct]:
                 a0, b0 = act.spans[0]
                 if a0 < left < b0:
                     act.spans[0] = (a0, max(a0 + 1, left - 1))
+                subj = _subject(conj) or next((g for g in conj.children
+                                               if g.dep_ == "nsubjpass"), None)
+                topic = act.topic
+                if subj is not None and subj.pos_ == "NOUN" and subj.i not in ctx.actors.by_token:
+                    topic = f"the {subj.lemma_.lower()}"  # "that its appearance was..."
                 twin = FoundAct("", act.type, act.agent, conj.i, [(left, right)],
                                 addressee=act.addressee, speaker=act.speaker,
-                                topic=act.topic, date_text=act.date_text)
+                                topic=topic, date_text=act.date_text)
                 twin.quote = _quote_in((left, right), ctx)
                 out.append(twin)
     return out
