@@ -32,6 +32,8 @@ _UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "dipl
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
                   "ministers", "lawmakers", "negotiators"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+_TITLE_WORDS = {"state", "defense", "defence", "foreign", "affairs", "interior", "justice",
+                "treasury", "commerce", "trade", "security", "national"}
 
 
 @dataclass
@@ -84,6 +86,8 @@ class ActorIndex:
         text = surface if surface is not None else _strip_det(span)
         if text:
             old.aliases.add(text)
+            if span[0].lower_ == "the" and not text.lower().startswith("the "):
+                old.aliases.add(span[0].text + " " + text)  # "The Chinese embassy" as written
         old.spans.append((span.start_char, span.end_char))
         for i in range(start, end):
             self.by_token.setdefault(i, found.key)
@@ -329,6 +333,9 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         text = _strip_det(ent)
         if not text or len(text) < 2:
             continue
+        if len(ent) == 1 and (ent.root.lower_ in gz.bodies or ent.root.lower_ in _TITLE_WORDS
+                              or ent.root.lower_ in _UNNAMED_PERSON | _UNNAMED_GROUP):
+            continue  # "State" of "Secretary of State": a word of a title, not an organisation
         words = {t.lower_ for t in ent}
         kind = "media" if words & gz.media_words else "organization"
         index.add(doc, ent.start, ent.end, Found("org/" + slug(text), text, kind), text)
@@ -345,7 +352,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
 
     # 6. unnamed officials: "a senior administration official", "U.S. officials"
     for tok in doc:
-        if tok.i in index.by_token or tok.pos_ != "NOUN":
+        if tok.i in index.by_token or tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ == "PERSON":
             continue
         lower = tok.lower_
         if lower not in _UNNAMED_PERSON and lower not in _UNNAMED_GROUP:
