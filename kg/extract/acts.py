@@ -634,6 +634,14 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         pass
     if _doubted(tok):
         return None
+    if act_type == "commitment" and any(c.dep_ == "xcomp" and _punitive_act(c)
+                                        for c in tok.children):
+        act_type = "threat"  # "vowed to retaliate"
+    if act_type == "action" and trig.subtype == "meeting" and not any(
+            (c.dep_ in ("dobj", "obj") and c.i in ctx.actors.by_token) or
+            (c.dep_ == "prep" and c.lower_ == "with") for c in tok.children) and \
+            tok.lemma_.lower() == "welcome":
+        return None  # "welcomed the decision" is no meeting
     if act_type == "action" and _future(tok) and not _negated(tok):
         if not _punitive_act(tok):
             return None  # a plan, not yet an act
@@ -760,7 +768,8 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
                for c in t.children) and _quote_in(_clause_span(tok, sent), ctx) is None:
         return []  # "writing on social media": saying nothing in particular
     span = _clause_span(tok, sent)
-    act = FoundAct("", "statement", agent, tok.i, [span])
+    kind = "action" if _punitive_act(tok) else "statement"  # "announced sanctions"
+    act = FoundAct("", kind, agent, tok.i, [span])
     act.addressee = next((a for a in (addressee_of(t, ctx) for t in nested) if a), None)
     if act.addressee is None and tok.lemma_.lower() not in ("respond", "reply"):
         act.addressee = addressee_of(tok, ctx)
