@@ -120,9 +120,9 @@ def extraction_triples(ex: Extraction, dkg_version: str) -> list[ox.Triple]:
     builder.add(a_iri, _T.generated_by, run)
     builder.add(run, _T.type, D["Extraction"])
     builder.add(run, _T.used, a_iri)
-    builder.add(run, D["dkgVersion"], ox.Literal(dkg_version))
+    builder.add(run, D["dkgVersion"], _lit(dkg_version))
     if ex.model:
-        builder.add(run, D["model"], ox.Literal(ex.model))
+        builder.add(run, D["model"], _lit(ex.model))
     for actor in ex.actors:
         builder.actor(actor)
     for act in ex.acts:
