@@ -51,6 +51,7 @@ class FoundAct:
     speaker: str | None = None
     responds_to_key: str | None = None  # set by linking
     object_lemma: str | None = None  # lemma of the direct object ("balloon")
+    thing: str | None = None  # what is asked for ("inquiry" in "called for an inquiry")
     conj_of: int | None = None  # trigger of the act this one is coordinated with
     lemma: str | None = None  # the trigger's lemma ("invitation")
     quote_only: bool = False  # a quoted sentence with no trigger of its own
@@ -262,6 +263,9 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
     if tok.dep_ == "pcomp" and tok.head.pos_ == "ADP" and tok.head.head.i != tok.head.i:
         return agent_of(tok.head.head, ctx, depth + 1)  # "retaliated by accusing"
     if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and \
+                match_trigger(tok.head) is not None:
+            return agent_of(tok.head, ctx, depth + 1)  # "a call from the EU urging..."
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
             key = actor_at(tok.head, ctx)
             if key or tok.head.head.i == tok.head.i:
@@ -624,6 +628,21 @@ def _continued_quote_act(sent, speaker, acts: list[FoundAct], ctx: _Context):
     return None
 
 
+def _thing(tok) -> str | None:
+    """The lemma of what a request asks for: "called for an inquiry", "demanded
+    reparations", "his push for an inquiry" -> "inquiry"."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "for":
+            for p in c.children:
+                if p.dep_ == "pobj" and p.pos_ == "NOUN":
+                    return p.lemma_.lower()
+    if tok.pos_ != "NOUN":
+        for c in tok.children:
+            if c.dep_ in ("dobj", "obj") and c.pos_ == "NOUN":
+                return c.lemma_.lower()
+    return None
+
+
 def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act_type = trig.type
     if _negated(tok):
@@ -680,6 +699,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.back_reference = back_ref
     act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
                             None)
+    if act_type == "request":
+        act.thing = _thing(tok)
     act.speaker = ctx.speakers.get(sent.start)
     if governing is not None:
         act.object_of = governing.i

@@ -44,7 +44,8 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         if target is None and act.type == "request" and act.lemma:
             # "a Moroccan invitation" named twice: one request
             target = next((k for k in reversed(kept) if k.type == "request"
-                           and k.lemma == act.lemma and _same_side(actors, k.agent, act.agent)
+                           and (k.lemma == act.lemma or (k.thing and k.thing == act.thing))
+                           and _same_side(actors, k.agent, act.agent)
                            and (k.addressee is None or act.addressee is None
                                 or _same_side(actors, k.addressee, act.addressee))), None)
         if target is None and act.type == "decline":
@@ -91,6 +92,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
             responds[act.key] = cand.key
             if act.addressee is None:
                 act.addressee = cand.agent
+    kept = _merge_repeated_answers(kept, responds, actors)
     _link_to_focus(kept, responds, actors)
     _counter_claims(kept, responds, actors)
     counterpart = _counterparts(actors)
@@ -159,6 +161,29 @@ def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: Actor
         if order[target] < order[act.key] and \
                 not _same_side(actors, by_key[target].agent, act.agent):
             responds[act.key] = target
+
+
+def _merge_repeated_answers(kept: list[FoundAct], responds: dict[str, str],
+                            actors: ActorIndex) -> list[FoundAct]:
+    """One side refusing (or accepting) the same request twice in a story is one act
+    told twice ("refused a Moroccan invitation" ... "he will not accept" it)."""
+    first: dict[tuple, FoundAct] = {}
+    out = []
+    gone: dict[str, str] = {}
+    for act in kept:
+        target = responds.get(act.key)
+        if act.type in ("decline", "accept") and target:
+            key = (act.type, actors.state_of(act.agent) or act.agent, target)
+            if key in first:
+                first[key].spans.extend(s for s in act.spans if s not in first[key].spans)
+                responds.pop(act.key)
+                gone[act.key] = first[key].key
+                continue
+            first[key] = act
+        out.append(act)
+    for key, target in list(responds.items()):
+        responds[key] = gone.get(target, target)
+    return out
 
 
 def _settle_counterparts(kept: list[FoundAct], actors: ActorIndex, counterpart) -> None:
