@@ -190,6 +190,10 @@ def _pronoun(tok, ctx: _Context) -> str | None:
         # verb of saying it is the body named last
         if tok.dep_ == "nsubj" and match_trigger(tok.head) is not None and \
                 match_trigger(tok.head).type == _SPEECH:
+            recent = [k for start, k in ctx.recent_speakers if tok.i - 150 < start < tok.i
+                      and ctx.actors.actors[k].kind in ("government", "organization", "state")]
+            if recent:
+                return recent[-1]
             return _last_mention(ctx, tok.i, lambda f: f.kind in ("government", "organization",
                                                                   "state"), True)
         return None
@@ -783,7 +787,12 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         for act in inner:
             if act.speaker is None:
                 act.speaker = agent
-        return []
+        heads = [c for c in tok.children if c.dep_ == "ccomp"]
+        heads += [g for h in heads for g in h.children if g.dep_ == "conj"]
+        reported = [by_trigger[h.i] for h in heads if h.i in by_trigger] or inner
+        if all(a.agent == agent or a.type in ("decline", "request") for a in reported):
+            return []  # the speaker's own act, or a refusal or request it reports
+        # "the White House said Colombia had agreed": the report is a statement too
     nested = [t for t in said if t.i in speech_tokens]
     if not any(c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "parataxis") for t in [tok, *nested]
                for c in t.children) and _quote_in(_clause_span(tok, sent), ctx) is None:
