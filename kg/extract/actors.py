@@ -271,6 +271,9 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         np_start, np_end = _np_bounds(tok)
         np_start = min(np_start, bstart)
         np_end = max(np_end, bend)
+        if any(t.i in gz_tokens and gz_tokens[t.i][0].startswith("inst/")
+               for t in doc[np_start:np_end]):
+            continue  # "the official news agency APS": the named institution
         state = _state_in(doc[np_start:np_end], gz_tokens) or next(
             (index.demonym_of.get(t.i) or (gz_tokens[t.i][0] if t.i in gz_tokens and
              gz_tokens[t.i][1] == "demonym" else None)
@@ -325,6 +328,14 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             index.actors[key].aliases.add(doc[title_start:ent.end].text)
             for i in range(title_start, ent.start):
                 index.by_token.setdefault(i, key)
+
+    # 3b. a known person's last name alone, even where the NER missed it ("Bourita")
+    for tok in doc:
+        if tok.pos_ == "PROPN" and tok.i not in index.by_token and tok.text in full_names \
+                and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+            key = "person/" + slug(full_names[tok.text])
+            if key in index.actors:
+                index.add(doc, tok.i, tok.i + 1, index.actors[key], tok.text)
 
     # 4. other organisations and media outlets named by the NER
     for ent in doc.ents:

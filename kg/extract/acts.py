@@ -148,6 +148,12 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
                                                           "spokesperson", "announcement", "note"):
             return actor_at(child, ctx, depth + 1)
     if tok.lemma_.lower() in _messages() and not any(c.dep_ == "poss" for c in tok.children):
+        for c in tok.children:  # "a statement by Lamamra"
+            if c.dep_ == "prep" and c.lower_ == "by":
+                key = next((actor_at(p, ctx, depth + 1) for p in c.children
+                            if p.dep_ == "pobj"), None)
+                if key:
+                    return key
         if tok.dep_ in ("dobj", "obj") and tok.head.pos_ in ("VERB", "AUX"):
             return agent_of(tok.head, ctx, depth + 1)  # "posted an announcement"
         for prev in reversed(ctx.doc[max(0, tok.i - 400):tok.i]):  # "the ministry's statement"
