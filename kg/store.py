@@ -105,15 +105,19 @@ def _is_store_dir(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
+def _check_foreign(path: Path) -> None:
+    """Refuse a directory that holds other files than a store's."""
+    if path.is_dir() and any(p.name != LOCK_FILE for p in path.iterdir()):
+        raise StoreError(f"{path} is not a dkg store (a directory with other files in it)")
+
+
 def _open_directory(path: Path, *, read_only: bool, create: bool,
                     lock_timeout: float) -> "Store":
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store directory")
-    if not path.exists() or not _is_store_dir(path):
-        if path.is_dir() and any(p.name != LOCK_FILE for p in path.iterdir()):
-            raise StoreError(f"{path} is not a dkg store (a directory with other files in it)")
-        if read_only or not create:
-            raise StoreError(f"no store at {path}; build one with dkg build")
+    if (read_only or not create) and not _is_store_dir(path):
+        _check_foreign(path)
+        raise StoreError(f"no store at {path}; build one with dkg build")
     if read_only:
         return _LocalStore(_open_read_only(path), str(path), read_only=True, path=path)
     try:
@@ -123,6 +127,12 @@ def _open_directory(path: Path, *, read_only: bool, create: bool,
     if not os.access(path, os.W_OK | os.X_OK):
         raise StoreError(f"the store {path} is not writable")
     lock = _acquire_lock(path, lock_timeout)
+    if not _is_store_dir(path):  # checked under the lock: another writer may be creating it
+        try:
+            _check_foreign(path)
+        except StoreError:
+            _release_lock(lock)
+            raise
     try:
         inner = ox.Store(str(path))
     except (OSError, RuntimeError) as exc:
