@@ -131,9 +131,11 @@ def _safe(part: str) -> str:
     """Percent-encode anything that is not safe in an IRI path segment.
 
     Lone surrogates (from file names that are not UTF-8) are encoded as their
-    bytes, so every string gives a valid IRI.
+    bytes, so every string gives a valid IRI. A final dot is encoded too: rdflib
+    cannot read the Turtle name (``article:v1\\.``) that would end with it.
     """
-    return quote(part.encode("utf-8", "surrogatepass"), safe="-._~/")
+    safe = quote(part.encode("utf-8", "surrogatepass"), safe="-._~/")
+    return safe[:-1] + "%2E" if safe.endswith(".") else safe
 
 
 def actor_iri(key: str) -> URIRef:
