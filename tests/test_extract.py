@@ -167,3 +167,41 @@ def test_extract_example_scores_against_gold(example_extraction, example_gold,
     score = score_article(events, actors, example_gold, example_article.text)
     assert score.state.f1 >= 0.90
     assert score.exact.f1 >= 0.80
+
+
+def test_extract_must_said_of_another_side_is_a_request(nlp):
+    text = ('"Spain must withdraw its troops," said Portuguese Foreign Minister Rui Costa.')
+    ex = extract(nlp, text)
+    [request] = acts_of(ex, "request")
+    assert label(ex, request.agent) == "Rui Costa"
+    assert label(ex, request.addressee) == "Spain"
+
+
+def test_extract_future_sanctions_are_a_threat_not_an_action(nlp):
+    ex = extract(nlp, "Turkey said it would impose sanctions on Greece.")
+    assert [a.type for a in ex.acts if a.type in ("threat", "action")] == ["threat"]
+
+
+def test_extract_rejecting_an_allegation_is_a_denial(nlp):
+    ex = extract(nlp, "Iraq rejected the allegations made by Syria.")
+    assert [a.type for a in ex.acts if a.type in ("denial", "decline")] == ["denial"]
+
+
+def test_extract_persona_non_grata_is_an_action(nlp):
+    ex = extract(nlp, "Latvia declared the Belarusian ambassador persona non grata on Monday.")
+    [action] = acts_of(ex, "action")
+    assert label(ex, action.agent) == "Latvia"
+
+
+def test_extract_claims_joined_by_and_that_are_two_acts(nlp):
+    ex = extract(nlp, "Chile claimed that the ship was a fishing vessel and that its crew "
+                      "was lost.")
+    assert len(acts_of(ex, "claim")) == 2
+
+
+def test_extract_counterpart_belongs_to_the_other_side(nlp):
+    text = ("Germany's request for a meeting between Chancellor Olaf Scholz and his "
+            "counterpart, Prime Minister Li Qiang, was rejected by China.")
+    ex = extract(nlp, text)
+    li = next(a for a in ex.actors if a.label == "Li Qiang")
+    assert state_label(ex, li.key) == "China"

@@ -304,7 +304,9 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             body_tokens.add(i)
 
     # 3. persons (named entities), with posts and membership
-    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    persons = [e for e in doc.ents if e.label_ == "PERSON" or (
+        e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and _titled(doc, e.start, gz)
+        and not any(i in gz_tokens for i in range(e.start, e.end)))]
     full_names: dict[str, str] = {}
     for ent in persons:
         name = _person_name(ent, gz)
@@ -457,6 +459,17 @@ def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int]) -> None:
             return
 
 
+def _titled(doc, start: int, gz: Gazetteer) -> bool:
+    """Whether a title ends just before ``start`` ("Chancellor Olaf Scholz")."""
+    for k in range(1, 4):
+        if start - k < 0:
+            break
+        phrase = " ".join(t.lower_ for t in doc[start - k:start])
+        if phrase in gz.titles:
+            return True
+    return False
+
+
 def _person_name(ent, gz: Gazetteer) -> str:
     toks = [t for t in ent if t.tag_ != "POS" and t.text not in ("'s", "’s")]
     while toks and (toks[0].lower_.rstrip(".") in {h.rstrip(".") for h in gz.honorifics}
@@ -484,7 +497,9 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
         title_toks += list(doc[other.left_edge.i:other.i + 1])
     for child in root.children:
         if child.dep_ == "appos":
-            title_toks += list(doc[child.left_edge.i:child.right_edge.i + 1])
+            appos = list(doc[child.left_edge.i:child.right_edge.i + 1])
+            if not any(t.ent_type_ == "PERSON" for t in appos):  # not another person's name
+                title_toks += appos
         elif child.dep_ == "prep" and child.lower_ in ("of", "from") and child.i >= ent.end:
             title_toks += list(doc[child.i:child.right_edge.i + 1])  # "Jane Roe of Canada"
     text = " ".join(t.lower_ for t in title_toks)
@@ -512,7 +527,8 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
             member = body.key
             if member not in index.actors:
                 index.actors[member] = body
-    if member is None and any(t.lower_ == "counterpart" for t in title_toks):
+    if member is None and any(t.lower_ in ("counterpart", "counterparts")
+                              for t in [*title_toks, *doc[max(0, start - 4):start]]):
         member = COUNTERPART  # "his counterpart, Minister X": the other side
     if role is None and title_toks:
         cand = " ".join(t.text for t in title_toks if t.pos_ in ("NOUN", "PROPN", "ADJ"))

@@ -192,10 +192,20 @@ def _settle_counterparts(kept: list[FoundAct], actors: ActorIndex, counterpart) 
         if found.member_of != COUNTERPART:
             continue
         found.member_of = None
-        peer = next((p for act in kept if found.key in act.participants
-                     for p in act.participants if p != found.key), None)
-        if peer is not None and actors.state_of(peer):
-            found.member_of = counterpart(peer)
+        for act in kept:
+            if found.key not in act.participants:
+                continue
+            peer = next((p for p in act.participants if p != found.key), None)
+            if peer is not None and actors.state_of(peer):
+                found.member_of = counterpart(peer)
+            else:
+                # "X's request for a call between its minister and his counterpart":
+                # the counterpart is of the side asked, the side that answers
+                other = act.addressee if act.type == "request" else (
+                    act.agent if act.type in ("decline", "accept") else None)
+                found.member_of = actors.state_of(other) if other else None
+            if found.member_of:
+                break
 
 
 def _counter_claims(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
@@ -217,7 +227,7 @@ def _counterparts(actors: ActorIndex):
         top = actors.state_of(key) or _top(actors, key)
         if top:
             counts[top] = counts.get(top, 0) + 1
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+    ranked = sorted(counts, key=lambda k: (not k.startswith("state/"), -counts[k], k))
 
     def counterpart(agent: str) -> str | None:
         side = actors.state_of(agent) or _top(actors, agent)
