@@ -72,8 +72,14 @@ def read_gold(path: str | Path) -> Gold:
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"{path}{where}: broken YAML: {exc.problem or exc.context}") from exc
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: cannot read gold file: {str(exc).splitlines()[0]}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 at byte offset {exc.start}") from None
     if not isinstance(data, dict) or "article" not in data:
         raise InputError(f"{path}: not a gold file (no 'article' key)")
     actors = tuple(

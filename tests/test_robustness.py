@@ -595,6 +595,16 @@ def test_cli_outputs_into_a_missing_directory(built_store, tmp_path):
     assert not nowhere.exists()
 
 
+def test_cli_eval_broken_gold_yaml_names_line_and_column(tmp_path):
+    gold = tmp_path / "g.yaml"
+    gold.write_text("article: g\nevents: [\n", encoding="utf-8")
+    run = dkg("eval", "--build", gold)
+    assert run.code == EXIT_ERROR and "Traceback" not in run.stderr
+    assert run.lines == [f"Error: {gold}, line 3, column 1: broken YAML: expected the node "
+                         f"content, but found '<stream end>'",
+                         "Error: no gold file could be read"]  # each input, then the verdict
+
+
 # ----------------------------------------------------------------------------- atomic writes
 
 
