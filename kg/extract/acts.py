@@ -52,6 +52,7 @@ class FoundAct:
     responds_to_key: str | None = None  # set by linking
     object_lemma: str | None = None  # lemma of the direct object ("balloon")
     thing: str | None = None  # what is asked for ("inquiry" in "called for an inquiry")
+    punitive: bool = False  # a measure against another side (expel, sanction, recall...)
     conj_of: int | None = None  # trigger of the act this one is coordinated with
     lemma: str | None = None  # the trigger's lemma ("invitation")
     quote_only: bool = False  # a quoted sentence with no trigger of its own
@@ -709,6 +710,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.back_reference = back_ref
     act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
                             None)
+    act.punitive = act_type == "action" and (_punitive_act(tok) or trig.subtype == "use_of_force")
     if act_type == "request":
         act.thing = _thing(tok)
     act.speaker = ctx.speakers.get(sent.start)

@@ -15,7 +15,7 @@ _ANSWERS = {
     "protest": ("action", "statement", "claim", "accusation"),
     "accusation": ("action", "statement", "claim", "decline"),
     "threat": ("decline", "action", "threat", "accusation"),
-    "action": ("decline", "action", "threat"),
+    "action": ("decline", "request", "protest", "accusation", "action", "threat", "statement"),
     "statement": ("accusation", "protest", "threat", "claim"),
     "claim": ("accusation", "protest", "threat", "claim"),
     "request": ("action", "decline"),
@@ -85,7 +85,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
                 act.addressee = req.agent
             responds[act.key] = req.key
             continue
-        if act.type not in _REACTIVE and not act.cue_response:
+        if act.type not in _REACTIVE and not act.cue_response and not act.punitive:
             continue
         cand = _answered(act, kept, position, actors)
         if cand is not None:
@@ -129,7 +129,7 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
         if before:
             return before[-1]
         after = [e for e in pool if position[e.key] > here]
-        if after and act.type in _ALWAYS_RESPONDS and wanted is not None:
+        if after and (act.type in _ALWAYS_RESPONDS or act.punitive) and wanted is not None:
             return after[0]
     return None
 
