@@ -14,6 +14,7 @@ from .build import extraction_triples
 from .errors import DkgError, InputError
 from .extract import extract_articles, load_nlp, model_id
 from .model import Article, Extraction
+from .namespaces import graph_iri
 from .read import read_articles
 from .store import Store
 
@@ -56,7 +57,7 @@ def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
     report = IngestReport()
     notify = progress or (lambda status, what: None)
     store.ensure_ontology()
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # graph IRI -> the id of the article that has it
     model_name: list[str] = []  # loaded on the first article only
 
     def fail(message: str) -> None:
@@ -69,10 +70,16 @@ def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
                 fail(str(item))
                 continue
             report.read += 1
-            if item.id in seen:
+            graph = str(graph_iri(item.id))
+            first = seen.get(graph)
+            if first == item.id:
                 fail(f"{item.id}: the same article id came twice; the first one was kept")
                 continue
-            seen.add(item.id)
+            if first is not None:  # e.g. "a/b" and "a_b": one graph, so one would be lost
+                fail(f"{item.id}: this id names the same graph as the article {first!r} "
+                     f"('/' reads as '_'); the first one was kept; rename one of them")
+                continue
+            seen[graph] = item.id
             if not model_name:
                 model_name.append(model_id(load_nlp(model)))
             if store.is_current(item.id, item.sha256, __version__, model_name[0]):

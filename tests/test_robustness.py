@@ -361,6 +361,24 @@ def test_read_file_name_with_newline_and_brackets_is_one_line_and_a_valid_iri(tm
         assert_exports_parse_back(st)
 
 
+def test_ingest_ids_naming_the_same_graph_keep_the_first(tmp_path, nlp):
+    from kg.ingest import ingest
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": f"China spoke to {c}."}) + "\n"
+                            for i, c in (("a/b", "Japan"), ("a_b", "India"), ("a/b", "Peru"))),
+                    encoding="utf-8")
+    with open_store(None, memory=True) as st:
+        report = ingest([path], st)
+        assert (report.built, report.failed) == (1, 2)
+        assert report.errors == [
+            "a_b: this id names the same graph as the article 'a/b' ('/' reads as '_'); "
+            "the first one was kept; rename one of them",
+            "a/b: the same article id came twice; the first one was kept"]
+        assert st.article_ids() == ["a/b"]
+        assert b"Japan" in st.export("nt") and b"India" not in st.export("nt")
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="file names of raw bytes")
 def test_read_file_name_not_utf8_is_refused_clearly(tmp_path):
     path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.txt"))
