@@ -710,7 +710,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.back_reference = back_ref
     act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
                             None)
-    act.punitive = act_type == "action" and (_punitive_act(tok) or trig.subtype == "use_of_force")
+    act.punitive = act_type == "action" and trig.subtype != "use_of_force" and _punitive_act(tok)
     if act_type == "request":
         act.thing = _thing(tok)
     act.speaker = ctx.speakers.get(sent.start)

@@ -88,6 +88,8 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         if act.type not in _REACTIVE and not act.cue_response and not act.punitive:
             continue
         cand = _answered(act, kept, position, actors)
+        if cand is not None and responds.get(cand.key) == act.key:
+            cand = None  # never answer what answers you
         if cand is not None:
             responds[act.key] = cand.key
             if act.addressee is None:
@@ -158,7 +160,7 @@ def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: Actor
         if not counts:
             continue
         target = sorted(counts, key=lambda k: (-counts[k], order[k]))[0]
-        if order[target] < order[act.key] and \
+        if order[target] < order[act.key] and responds.get(target) != act.key and \
                 not _same_side(actors, by_key[target].agent, act.agent):
             responds[act.key] = target
 
