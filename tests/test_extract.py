@@ -205,3 +205,16 @@ def test_extract_counterpart_belongs_to_the_other_side(nlp):
     ex = extract(nlp, text)
     li = next(a for a in ex.actors if a.label == "Li Qiang")
     assert state_label(ex, li.key) == "China"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Norway told Russia to release the fishermen.", "request"),
+    ("Japan expressed concern over the missile launch by North Korea.", "protest"),
+    ("Serbia called off the talks with Kosovo.", "action"),
+    ("Armenia welcomed the proposal from Azerbaijan.", "accept"),
+    ("Poland summoned the Belarusian ambassador.", "action"),
+    ("Vietnam vowed to retaliate against China.", "threat"),
+])
+def test_extract_lexicon_patterns(nlp, text, expected):
+    ex = extract(nlp, text)
+    assert expected in [a.type for a in ex.acts], [a.type for a in ex.acts]

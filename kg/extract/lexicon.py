@@ -64,6 +64,8 @@ def _needs_hold(tok, needs: str) -> bool:
             if words & wanted:
                 return True
         return False
+    if kind == "head":
+        return tok.head.i != tok.i and tok.head.lemma_.lower() in wanted
     if kind == "sub":
         return any(t.lemma_.lower() in wanted or t.lower_ in wanted for t in tok.subtree)
     if kind == "ccomp":
