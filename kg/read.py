@@ -201,7 +201,7 @@ def _load_json(raw: str, where: str, *, one_line: bool = False) -> dict:
     return data
 
 
-def _article_id(value, where: str) -> str:
+def _article_id(value, where: str, fix: str = "give it an 'id'") -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InputError(f"{where}: 'id' must be a string")
     art_id = str(value).strip()
@@ -209,7 +209,7 @@ def _article_id(value, where: str) -> str:
         raise InputError(f"{where}: no 'id'")
     if _SURROGATE.search(art_id):
         raise InputError(f"{where}: the article id is not Unicode text (a lone surrogate; "
-                         f"a file name that is not UTF-8?); give it an 'id'")
+                         f"a file name that is not UTF-8?); {fix}")
     return art_id
 
 
@@ -258,7 +258,9 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> Article:
         if side.get("id") not in (None, ""):
             art_id = _article_id(side["id"], str(sidecar))
             return Article(id=art_id, text=text, **meta)
-    return Article(id=_article_id(art_id, f"{path}: file name"), text=text, **meta)
+    return Article(id=_article_id(art_id, f"{path}: file name",
+                                  f"rename the file or give an 'id' in {sidecar.name}"),
+                   text=text, **meta)
 
 
 def _lines(fh: BinaryIO) -> Iterator[tuple[int, int, bytes | None]]:
