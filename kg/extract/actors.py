@@ -86,7 +86,8 @@ class ActorIndex:
         text = surface if surface is not None else _strip_det(span)
         if text:
             old.aliases.add(text)
-            if span[0].lower_ == "the" and not text.lower().startswith("the "):
+            if span[0].lower_ in ("the", "a", "an") and not text.lower().startswith(
+                    span[0].lower_ + " "):
                 old.aliases.add(span[0].text + " " + text)  # "The Chinese embassy" as written
         old.spans.append((span.start_char, span.end_char))
         for i in range(start, end):
@@ -271,8 +272,9 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         np_start, np_end = _np_bounds(tok)
         np_start = min(np_start, bstart)
         np_end = max(np_end, bend)
-        if any(t.i in gz_tokens and gz_tokens[t.i][0].startswith("inst/")
-               for t in doc[np_start:np_end]):
+        named = [*doc[np_start:np_end], *(t for c in tok.children if c.dep_ == "appos"
+                                          for t in c.subtree)]
+        if any(t.i in gz_tokens and gz_tokens[t.i][0].startswith("inst/") for t in named):
             continue  # "the official news agency APS": the named institution
         state = _state_in(doc[np_start:np_end], gz_tokens) or next(
             (index.demonym_of.get(t.i) or (gz_tokens[t.i][0] if t.i in gz_tokens and

@@ -81,7 +81,8 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
                 changed = True
     records = tuple(
         Actor(key=_scope(key, article.id), label=d["label"], kind=d["kind"],
-              aliases=tuple(sorted(a for a in d["aliases"] if _is_name(a) and a != d["label"])),
+              aliases=tuple(sorted(a for a in d["aliases"] if a != d["label"] and (
+                  _is_name(a) or key.startswith(LOCAL)))),
               member_of=_scope(d.get("member_of"), article.id) if d.get("member_of") in keep
               else None,
               role=d.get("role"), iso=d.get("iso"), wikidata=d.get("wikidata"),
