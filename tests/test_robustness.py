@@ -571,6 +571,8 @@ def test_cli_store_missing_for_readers(tmp_path):
                  ("validate", "--no-reasoner")):
         run = dkg(*args, "--store", tmp_path / "none")
         assert_one_error(run, EXIT_ERROR, f"no store at {tmp_path / 'none'}; build one")
+    served = dkg("serve", "--store", tmp_path / "none", "--port", "0")
+    assert_one_error(served, EXIT_ERROR, f"{tmp_path / 'none'} does not exist; build one first")
     assert not (tmp_path / "none").exists()
 
 
