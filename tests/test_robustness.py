@@ -237,6 +237,15 @@ def test_read_jsonl_broken_line_is_named_and_the_others_go_in(tmp_path, nlp):
         assert st.article_ids() == ["a1", "a3"]
 
 
+def test_read_stdin_jsonl_with_a_broken_line_and_stdin_text(nlp):
+    corpus = b'{"id": "a1", "text": "China protested to Japan."}\n{"id": "a2", "text": }\n'
+    run = dkg("build", "-", "--memory", input=corpus)
+    assert_one_error(run, EXIT_PARTIAL, "<stdin>, line 2: broken JSON at column 22")
+    assert run.lines[-1] == "built 1 article (0 unchanged, 1 failed) into memory"
+    text = dkg("build", "-", "--memory", input="caf\u00e9 talks".encode("latin-1"))
+    assert_one_error(text, EXIT_ERROR, "<stdin>: not valid utf-8 at byte offset 3 (byte 0xe9)")
+
+
 def test_read_jsonl_undecodable_line_names_its_file_byte_offset(tmp_path):
     first = b'{"id": "a1", "text": "China protested."}\n'
     path = tmp_path / "corpus.jsonl"
