@@ -111,10 +111,17 @@ def _gazetteer_matches(doc, gz: Gazetteer):
     """Longest gazetteer names in the text: (start, end, key, how)."""
     out = []
     i, n = 0, len(doc)
+    text_of = doc.text
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t.text) for t in doc]
+    words = [t.text for t in doc]
     while i < n:
         best = None
+        if words[i] not in gz.first_words:
+            i += 1
+            continue
         for j in range(min(n, i + _MAX_NAME_TOKENS), i, -1):
-            text = doc[i:j].text
+            text = text_of[starts[i]:ends[j - 1]]
             if text in gz.names:
                 best = (i, j, gz.names[text], "name")
             elif text in gz.capitals:

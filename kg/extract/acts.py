@@ -70,9 +70,18 @@ class _Context:
         for t in doc:
             self.in_quote[t.i] = any(a <= t.idx < b for a, b in quotes)
         self.mentions = sorted(actors.mentions)
+        self.sents = list(doc.sents)
+        self.sent_of = [0] * len(doc)  # token -> index into self.sents
+        for n, sent in enumerate(self.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_of[i] = n
         self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
         self.recent_speakers: list[tuple[int, str]] = []  # (token, speaker) in text order
         self.theme = _theme(doc, actors)
+
+    def sent(self, tok):
+        """The sentence of a token (``Token.sent`` recomputes it on every call)."""
+        return self.sents[self.sent_of[tok.i]]
 
 
 def _theme(doc, actors: ActorIndex) -> str | None:
@@ -179,7 +188,7 @@ def _messages() -> frozenset[str]:
 def _pronoun(tok, ctx: _Context) -> str | None:
     low = tok.lower_
     if low in _FIRST_PERSON:
-        return ctx.speakers.get(tok.sent.start) if ctx.in_quote[tok.i] else None
+        return ctx.speakers.get(ctx.sent(tok).start) if ctx.in_quote[tok.i] else None
     subj = _speech_subject(tok) if tok.dep_ in ("nsubj", "nsubjpass", "poss") else None
     if subj is not None and subj.i != tok.i:
         key = actor_at(subj, ctx, 1) if subj.pos_ != "PRON" else _pronoun(subj, ctx)
@@ -395,7 +404,13 @@ def _doubted(tok) -> bool:
         if node.dep_ not in ("xcomp", "ccomp", "conj", "acomp", "advcl", "dobj"):
             break
         node = head
-    return tok.sent.text.rstrip().endswith("?")
+    doc = tok.doc
+    j = tok.i
+    while j + 1 < len(doc) and not doc[j + 1].is_sent_start:
+        j += 1
+    while j > tok.i and (doc[j].is_space or doc[j].text in ('"', "”", "’", "'")):
+        j -= 1
+    return doc[j].text == "?"  # a question asks, it asserts nothing
 
 
 def _governing_trigger(tok):
@@ -448,7 +463,7 @@ def _content(tok, trig: Trigger | None) -> str | None:
 
 def _date_phrase(tok, ctx: _Context) -> str | None:
     """The date phrase attached to ``tok``'s own clause (not a nested one)."""
-    for ent in tok.sent.ents:
+    for ent in ctx.sent(tok).ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         node = ent.root
@@ -501,7 +516,7 @@ def _attribute_quotes(ctx: _Context) -> None:
     doc = ctx.doc
     last_speaker = None
     last_para_end = -1
-    for sent in doc.sents:
+    for sent in ctx.sents:
         inside = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
         words = sum(1 for t in sent if not t.is_punct)
         speaker = None
@@ -534,7 +549,7 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
     _attribute_quotes(ctx)
     acts: list[FoundAct] = []
     by_trigger: dict[int, FoundAct] = {}
-    for sent in doc.sents:
+    for sent in ctx.sents:
         if not sent.text.strip():
             continue
         sent_acts = []
@@ -689,7 +704,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         back_ref = bool(dets & ({"the", "this", "that", "our", "its", "their", "his", "her"})) \
             and not has_content
         if agent is None and dets & _FIRST_PERSON and ctx.in_quote[tok.i]:
-            agent = ctx.speakers.get(tok.sent.start)
+            agent = ctx.speakers.get(ctx.sent(tok).start)
     if agent is None:
         return None
     speaker = ctx.speakers.get(sent.start)
@@ -729,7 +744,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
 def _requester(tok, ctx: _Context):
     """Who voices the clause of ``tok``: the quote's speaker or the reporting subject."""
     if ctx.in_quote[tok.i]:
-        return ctx.speakers.get(tok.sent.start)
+        return ctx.speakers.get(ctx.sent(tok).start)
     node = tok
     for _ in range(4):
         if node.dep_ == "ccomp" and node.head.i != node.i:

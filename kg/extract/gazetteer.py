@@ -33,6 +33,7 @@ class Gazetteer:
     bodies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # phrase -> (type, kind, template)
     titles: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # phrase -> (role, body type, state key)
     state_bodies: dict[tuple[str, str], str] = field(default_factory=dict)  # (state, type) -> inst key
+    first_words: frozenset[str] = frozenset()  # first tokens of every name, for fast matching
     honorifics: frozenset[str] = frozenset()
     media_words: frozenset[str] = frozenset()
 
@@ -94,6 +95,13 @@ def load_gazetteer() -> Gazetteer:
         for name, target in gz.names.items():
             if target == key and name.lower() in gz.bodies:
                 gz.state_bodies.setdefault((e.state, gz.bodies[name.lower()][0]), key)
+    firsts = set()
+    for name in (*gz.names, *gz.capitals, *gz.demonyms):
+        word = name.split()[0]
+        firsts.add(word)
+        for sep in ("'", "’", "-", "."):
+            firsts.add(word.split(sep)[0])
+    gz.first_words = frozenset(w for w in firsts if w)
     honor = set()
     for row in read_table("titles.tsv"):
         for phrase in split_values(row["phrase"]):
