@@ -218,3 +218,12 @@ def test_extract_counterpart_belongs_to_the_other_side(nlp):
 def test_extract_lexicon_patterns(nlp, text, expected):
     ex = extract(nlp, text)
     assert expected in [a.type for a in ex.acts], [a.type for a in ex.acts]
+
+
+def test_extract_groups_of_states_are_actors(nlp):
+    ex = extract(nlp, "Four Gulf nations sent a list of demands to Oman. "
+                      "Oman rejected the demands of the nations.")
+    [request] = acts_of(ex, "request")
+    group = next(a for a in ex.actors if a.key == request.agent)
+    assert group.kind == "group"
+    assert label(ex, request.addressee) == "Oman"

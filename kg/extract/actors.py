@@ -32,6 +32,8 @@ _UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "dipl
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
                   "ministers", "lawmakers", "negotiators"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+_STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies",
+                 "neighbours", "neighbors", "powers", "governments"}
 _TITLE_WORDS = {"state", "defense", "defence", "foreign", "affairs", "interior", "justice",
                 "treasury", "commerce", "trade", "security", "national"}
 
@@ -417,6 +419,28 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         found = Found(key, label, "group" if is_group else "person", member_of=member,
                       role=None if is_group else surface)
         index.add(doc, np_start, np_end, found, surface)
+
+    # 7. groups of states: "four Arab nations", "the Saudi-led bloc", "Western countries"
+    last_group: str | None = None
+    for tok in doc:
+        if tok.lower_ not in _STATE_GROUPS or tok.pos_ not in ("NOUN", "PROPN") \
+                or tok.dep_ == "compound":
+            continue
+        if tok.i in index.by_token:
+            key = index.by_token[tok.i]
+            if index.actors[key].kind == "group" and key.startswith(LOCAL):
+                last_group = key
+            continue
+        np_start, _ = _np_bounds(tok)
+        mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nummod", "nmod")]
+        dets = [c.lower_ for c in tok.lefts if c.dep_ == "det"]
+        surface = _strip_det(doc[np_start:tok.i + 1])
+        if mods:
+            key = f"{LOCAL}group/{slug(surface)}"
+            index.add(doc, np_start, tok.i + 1, Found(key, surface, "group"), surface)
+            last_group = key
+        elif last_group is not None and dets[:1] == ["the"]:
+            index.add(doc, np_start, tok.i + 1, index.actors[last_group], surface)
     return index
 
 

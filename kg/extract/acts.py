@@ -236,7 +236,7 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                 if key:
                     return key
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
                 for p in c.children:
                     if p.dep_ == "pobj":
                         key = actor_at(p, ctx)
@@ -256,6 +256,9 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                 return ctx.actors.by_token[c.i]
         if tok.dep_ in ("dobj", "conj") and tok.head.lemma_.lower() in _LIGHT_VERBS | {"be"}:
             return agent_of(tok.head, ctx, depth + 1)
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN" \
+                and tok.head.head.i not in ctx.actors.by_token:
+            return agent_of(tok.head.head, ctx, depth + 1)  # "a list of demands sent by X"
         if tok.dep_ == "conj":
             return agent_of(tok.head, ctx, depth + 1)
         return None
