@@ -227,3 +227,11 @@ def test_extract_groups_of_states_are_actors(nlp):
     group = next(a for a in ex.actors if a.key == request.agent)
     assert group.kind == "group"
     assert label(ex, request.addressee) == "Oman"
+
+
+def test_extract_the_country_is_the_state_named_last(nlp):
+    ex = extract(nlp, "Peru's foreign ministry said on Monday that the country had told "
+                      "Bolivia not to send troops to the border.")
+    [request] = acts_of(ex, "request")
+    assert label(ex, request.agent) == "Peru"
+    assert label(ex, request.addressee) == "Bolivia"

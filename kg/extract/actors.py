@@ -32,6 +32,7 @@ _UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "dipl
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
                   "ministers", "lawmakers", "negotiators"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+_COUNTRY_WORDS = {"country", "nation", "kingdom", "republic"}
 _STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies",
                  "neighbours", "neighbors", "powers", "governments"}
 _TITLE_WORDS = {"state", "defense", "defence", "foreign", "affairs", "interior", "justice",
@@ -419,6 +420,18 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         found = Found(key, label, "group" if is_group else "person", member_of=member,
                       role=None if is_group else surface)
         index.add(doc, np_start, np_end, found, surface)
+
+    # 6b. "the country", "the South American nation": the state named last
+    for tok in doc:
+        if tok.lemma_.lower() in _COUNTRY_WORDS and tok.pos_ == "NOUN" and tok.tag_ == "NN" \
+                and tok.i not in index.by_token and any(
+                    c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            state = next((k for start, end, k in sorted(index.mentions, reverse=True)
+                          if start < tok.i and k.startswith("state/")), None)
+            if state is not None:
+                np_start, _ = _np_bounds(tok)
+                index.add(doc, np_start, tok.i + 1, index.actors[state],
+                          doc[np_start:tok.i + 1].text)
 
     # 7. groups of states: "four Arab nations", "the Saudi-led bloc", "Western countries"
     last_group: str | None = None

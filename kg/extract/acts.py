@@ -418,6 +418,8 @@ def _doubted(tok) -> bool:
 
 def _governing_trigger(tok):
     """The trigger whose content ``tok`` is (``refused to accept`` -> refuse)."""
+    if tok.dep_ == "conj" and tok.head.i != tok.i and match_trigger(tok.head) is None:
+        return _governing_trigger(tok.head)  # "an invitation to visit Morocco and meet..."
     if tok.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl") and tok.head.i != tok.i:
         trig = match_trigger(tok.head)
         if trig is not None and trig.type in _CONTENT_OF:
