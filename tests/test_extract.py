@@ -235,3 +235,12 @@ def test_extract_the_country_is_the_state_named_last(nlp):
     [request] = acts_of(ex, "request")
     assert label(ex, request.agent) == "Peru"
     assert label(ex, request.addressee) == "Bolivia"
+
+
+def test_extract_bylines_and_datelines_are_furniture_but_by_late_sunday_is_not():
+    from kg.extract.boilerplate import skipped_ranges
+
+    text = ("Talks stall\n\nBy John Smith\n\nGENEVA — Iran said on Monday.\n\n"
+            "By late Sunday, however, Iraq said no.\n")
+    skipped = [text[a:b] for a, b in skipped_ranges(text, "Talks stall")]
+    assert skipped == ["Talks stall", "By John Smith", "GENEVA — "]
