@@ -64,17 +64,22 @@ class _Context:
 
     def __init__(self, doc, actors: ActorIndex, quotes):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each call
         self.actors = actors
         self.quotes = quotes
-        self.in_quote = [False] * len(doc)
-        for t in doc:
-            self.in_quote[t.i] = any(a <= t.idx < b for a, b in quotes)
+        inside = bytearray(len(self.text) + 1)  # character -> inside a quotation
+        for a, b in quotes:
+            inside[a:b] = b"\x01" * (b - a)
+        self.in_quote = [bool(inside[t.idx]) for t in doc]
         self.mentions = sorted(actors.mentions)
         self.sents = list(doc.sents)
         self.sent_of = [0] * len(doc)  # token -> index into self.sents
         for n, sent in enumerate(self.sents):
             for i in range(sent.start, sent.end):
                 self.sent_of[i] = n
+        self.sent_ents: dict[int, list] = {}  # sentence index -> its entities
+        for ent in doc.ents:
+            self.sent_ents.setdefault(self.sent_of[ent.start], []).append(ent)
         self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
         self.recent_speakers: list[tuple[int, str]] = []  # (token, speaker) in text order
         self.theme = _theme(doc, actors)
@@ -468,7 +473,7 @@ def _content(tok, trig: Trigger | None) -> str | None:
 
 def _date_phrase(tok, ctx: _Context) -> str | None:
     """The date phrase attached to ``tok``'s own clause (not a nested one)."""
-    for ent in ctx.sent(tok).ents:
+    for ent in ctx.sent_ents.get(ctx.sent_of[tok.i], ()):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         node = ent.root
@@ -482,7 +487,7 @@ def _date_phrase(tok, ctx: _Context) -> str | None:
 
 
 def _quote_in(span: tuple[int, int], ctx: _Context) -> str | None:
-    text = ctx.doc.text
+    text = ctx.text
     parts = [text[max(a, span[0]):min(b, span[1])] for a, b in ctx.quotes
              if a < span[1] and b > span[0]]
     parts = [p.strip(" ,") for p in parts if len(p.strip()) > 2]
@@ -534,7 +539,7 @@ def _attribute_quotes(ctx: _Context) -> None:
                 if speaker:
                     break
         if speaker is None and words and inside / words > 0.5:
-            para_start = doc.text.rfind("\n", 0, sent.start_char)
+            para_start = ctx.text.rfind("\n", 0, sent.start_char)
             if para_start <= last_para_end or last_speaker:
                 speaker = last_speaker
         if speaker:
@@ -543,7 +548,8 @@ def _attribute_quotes(ctx: _Context) -> None:
             last_speaker = speaker
             last_para_end = sent.end_char
         elif words and inside / words <= 0.5:
-            last_speaker = None if "\n\n" in doc.text[last_para_end:sent.start_char] else last_speaker
+            last_speaker = None if "\n\n" in ctx.text[last_para_end:sent.start_char] \
+                else last_speaker
 
 
 # ---------------------------------------------------------------- main
@@ -606,7 +612,7 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                        if a < sent.end_char and b > sent.start_char]
             if q_spans:
                 span = (q_spans[0][0], q_spans[-1][1])
-                para = ctx.doc.text.rfind("\n", 0, sent.start_char) + 1
+                para = ctx.text.rfind("\n", 0, sent.start_char) + 1
                 last = acts[-1] if acts else None
                 if last is not None and last.quote_only and last.agent == speaker \
                         and last.paragraph == para:
