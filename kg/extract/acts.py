@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import bisect
 from functools import lru_cache
 
 from .actors import ActorIndex
@@ -72,6 +73,7 @@ class _Context:
             inside[a:b] = b"\x01" * (b - a)
         self.in_quote = [bool(inside[t.idx]) for t in doc]
         self.mentions = sorted(actors.mentions)
+        self.mention_starts = [m[0] for m in self.mentions]
         self.sents = list(doc.sents)
         self.sent_of = [0] * len(doc)  # token -> index into self.sents
         for n, sent in enumerate(self.sents):
@@ -106,16 +108,14 @@ def _theme(doc, actors: ActorIndex) -> str | None:
 
 def _last_mention(ctx: _Context, before: int, want, outside_quotes: bool = False) -> str | None:
     """The most recent actor mention before token ``before`` that ``want`` accepts."""
-    best = None
-    for start, end, key in ctx.mentions:
-        if start >= before:
-            break
+    for n in range(bisect.bisect_left(ctx.mention_starts, before) - 1, -1, -1):
+        start, end, key = ctx.mentions[n]
         if outside_quotes and ctx.in_quote[start]:
             continue
         found = ctx.actors.actors.get(key)
         if found and want(found):
-            best = key
-    return best
+            return key
+    return None
 
 
 def _speech_subject(tok) -> object | None:
