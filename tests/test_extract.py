@@ -244,3 +244,10 @@ def test_extract_bylines_and_datelines_are_furniture_but_by_late_sunday_is_not()
             "By late Sunday, however, Iraq said no.\n")
     skipped = [text[a:b] for a, b in skipped_ranges(text, "Talks stall")]
     assert skipped == ["Talks stall", "By John Smith", "GENEVA — "]
+
+
+def test_extract_act_reported_by_its_own_body_has_it_as_via(nlp):
+    ex = extract(nlp, "Chile has rejected the proposal by Peru, Chile's foreign ministry said.")
+    [decline] = acts_of(ex, "decline")
+    assert label(ex, decline.agent) == "Chile"
+    assert state_label(ex, decline.via) == "Chile" and decline.via != decline.agent

@@ -101,6 +101,9 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
     _settle_counterparts(kept, actors, counterpart)
     for act in kept:
         act.responds_to_key = responds.get(act.key)
+        if act.via is None and act.speaker and act.speaker != act.agent and \
+                _same_side(actors, act.speaker, act.agent):
+            act.via = act.speaker  # "Pakistan remains willing, the Foreign Office said"
         if act.addressee is None and act.type in _DIRECTED:
             act.addressee = counterpart(act.agent)
     return kept
