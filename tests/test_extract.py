@@ -251,3 +251,22 @@ def test_extract_act_reported_by_its_own_body_has_it_as_via(nlp):
     [decline] = acts_of(ex, "decline")
     assert label(ex, decline.agent) == "Chile"
     assert state_label(ex, decline.via) == "Chile" and decline.via != decline.agent
+
+
+def test_extract_example_graph_passes_the_shapes(example_extraction):
+    from kg import __version__
+    from kg.build import extraction_graph
+    from kg.validate import validate_graph
+
+    report = validate_graph(extraction_graph(example_extraction, __version__))
+    assert report.conforms, report
+
+
+def test_extract_example_graph_is_consistent_for_the_reasoner(example_extraction):
+    from kg import __version__
+    from kg.build import extraction_graph
+    from kg.validate import java_available, reason
+
+    if not java_available():
+        pytest.skip("the OWL reasoner needs a Java runtime (apt-get install default-jre-headless)")
+    assert reason(extraction_graph(example_extraction, __version__)).consistent
