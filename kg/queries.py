@@ -412,7 +412,11 @@ def _bind_one(store, q: Query, name: str, value) -> Any:
             iri = _expand(value)
             if iri and ("://" in value or value.split(":", 1)[0] in PREFIXES
                         or value.startswith(("urn:", "<"))):
-                return ox.NamedNode(iri)
+                try:
+                    return ox.NamedNode(iri)
+                except ValueError as exc:
+                    raise QueryError(f"parameter {name}: {value!r} is not a valid IRI "
+                                     f"({exc})") from None
             if kind == "actor":
                 return resolve_actor(store, value)
         raise QueryError(f"parameter {name}: {value!r} is not an IRI")

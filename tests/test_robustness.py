@@ -541,6 +541,13 @@ def test_cli_sparql_syntax_error_names_line_and_column(built_store, tmp_path):
     assert_one_error(run, EXIT_ERROR, f"SPARQL syntax error in query file {rq} at line ")
 
 
+@pytest.mark.parametrize("value", ["actor:<>", "urn:x\"{}", "dkg:a\\b"])
+def test_cli_parameter_that_is_not_a_valid_iri(built_store, value):
+    run = dkg("query", "--store", built_store, "--sparql",
+              "SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", "-p", f"x={value}")
+    assert_one_error(run, EXIT_ERROR, f"parameter x: {value!r} is not a valid IRI")
+
+
 def test_cli_unknown_query_or_file(built_store, tmp_path):
     assert_one_error(dkg("query", "--store", built_store, "no_such_question"), EXIT_ERROR,
                      "unknown query 'no_such_question'; known queries: ")
