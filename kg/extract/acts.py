@@ -523,7 +523,6 @@ def _topic(tok, ctx: _Context) -> str | None:
 
 def _attribute_quotes(ctx: _Context) -> None:
     """Find the speaker of every sentence that lies mostly inside quotation marks."""
-    doc = ctx.doc
     last_speaker = None
     last_para_end = -1
     for sent in ctx.sents:

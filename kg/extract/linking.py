@@ -30,42 +30,51 @@ def _same_side(actors: ActorIndex, a: str | None, b: str | None) -> bool:
     return sa == sb
 
 
+def _same_act(act: FoundAct, kept: list[FoundAct], acts: list[FoundAct],
+              merged_into: dict[str, FoundAct], actors: ActorIndex) -> FoundAct | None:
+    """The earlier act that ``act`` mentions again, if any (event coreference)."""
+    def last(test):
+        return next((k for k in reversed(kept) if test(k)), None)
+
+    same_side = lambda k: _same_side(actors, k.agent, act.agent)  # noqa: E731
+    if act.conj_of is not None:  # "imposed a ban and revoked the visas": one act
+        found = last(lambda k: k.trigger == act.conj_of and k.agent == act.agent
+                     and (k.type == act.type or act.type == "statement"))
+        if found:
+            return found
+    if act.type == "request" and act.lemma:  # "a Moroccan invitation" named twice
+        found = last(lambda k: k.type == "request" and same_side(k)
+                     and (k.lemma == act.lemma or (k.thing and k.thing == act.thing))
+                     and (k.addressee is None or act.addressee is None
+                          or _same_side(actors, k.addressee, act.addressee)))
+        if found:
+            return found
+    objects = [o for o in acts if o.object_of == act.trigger and o.type == "request"]
+    if act.type == "decline" and not any(not o.back_reference and o.key not in merged_into
+                                         for o in objects):
+        found = last(lambda k: k.type == "decline" and same_side(k))  # refused again
+        if found:
+            return found
+    if act.type in ("decline", "accept") and any(o.back_reference for o in objects[:1]):
+        found = last(lambda k: k.type == act.type and same_side(k))  # "declined our request"
+        if found:
+            return found
+    if act.back_reference and act.type in ("request", "decline", "accept", "threat"):
+        found = last(lambda k: k.type == act.type and same_side(k))
+        if found:
+            return found
+    if act.type == "action" and act.subtype and act.object_lemma:  # shot down / destroyed it
+        return last(lambda k: k.type == "action" and k.subtype == act.subtype
+                    and k.object_lemma == act.object_lemma and same_side(k))
+    return None
+
+
 def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
     """Acts with back-references merged and responses linked (``responds_to`` keys)."""
-    by_trigger = {a.trigger: a for a in acts}
     merged_into: dict[str, FoundAct] = {}
     kept: list[FoundAct] = []
     for act in acts:
-        target = None
-        if act.conj_of is not None:  # "imposed a ban and revoked the visas": one act
-            target = next((k for k in reversed(kept) if k.trigger == act.conj_of
-                           and (k.type == act.type or act.type == "statement")
-                           and k.agent == act.agent), None)
-        if target is None and act.type == "request" and act.lemma:
-            # "a Moroccan invitation" named twice: one request
-            target = next((k for k in reversed(kept) if k.type == "request"
-                           and (k.lemma == act.lemma or (k.thing and k.thing == act.thing))
-                           and _same_side(actors, k.agent, act.agent)
-                           and (k.addressee is None or act.addressee is None
-                                or _same_side(actors, k.addressee, act.addressee))), None)
-        if target is None and act.type == "decline":
-            own = [o for o in acts if o.object_of == act.trigger and o.type == "request"
-                   and not o.back_reference and o.key not in merged_into]
-            if not own:
-                target = next((k for k in reversed(kept) if k.type == "decline"
-                               and _same_side(actors, k.agent, act.agent)), None)
-        if target is None and act.back_reference and act.type in ("request", "decline", "accept", "threat"):
-            target = next((k for k in reversed(kept) if k.type == act.type and _same_side(
-                actors, k.agent, act.agent)), None)
-        if act.type == "action" and act.subtype and act.object_lemma:
-            target = next((k for k in reversed(kept) if k.type == "action"
-                           and k.subtype == act.subtype and k.object_lemma == act.object_lemma
-                           and _same_side(actors, k.agent, act.agent)), None)
-        if act.type in ("decline", "accept") and act.object_of is None:
-            obj = next((o for o in acts if o.object_of == act.trigger and o.type == "request"), None)
-            if obj is not None and obj.back_reference:
-                target = next((k for k in reversed(kept) if k.type == act.type and _same_side(
-                    actors, k.agent, act.agent)), None)
+        target = _same_act(act, kept, acts, merged_into, actors)
         if target is not None:
             target.spans.extend(s for s in act.spans if s not in target.spans)
             merged_into[act.key] = target
