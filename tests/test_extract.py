@@ -270,3 +270,10 @@ def test_extract_example_graph_is_consistent_for_the_reasoner(example_extraction
     if not java_available():
         pytest.skip("the OWL reasoner needs a Java runtime (apt-get install default-jre-headless)")
     assert reason(extraction_graph(example_extraction, __version__)).consistent
+
+
+def test_extract_noun_act_without_author_is_its_governors(nlp):
+    ex = extract(nlp, "Canada demanded that India address allegations that its agents "
+                      "killed a Canadian citizen.")
+    accusations = acts_of(ex, "accusation")
+    assert [label(ex, a.agent) for a in accusations] == ["Canada"]

@@ -664,6 +664,24 @@ def _continued_quote_act(sent, speaker, acts: list[FoundAct], ctx: _Context):
     return None
 
 
+def _voice_of_governor(tok, ctx: _Context) -> str | None:
+    """Whose a noun act with no author of its own is: the author of the request or
+    statement it is part of ("demanded India treat allegations that..." -> the
+    demander's); none under a refusal or denial, where it is the other side's."""
+    node = tok
+    for _ in range(4):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        trig = match_trigger(node)
+        if trig is None or node.pos_ == "NOUN":
+            continue
+        if trig.type in ("request", _SPEECH, "claim", "statement"):
+            return agent_of(node, ctx)
+        return None
+    return None
+
+
 def _thing(tok) -> str | None:
     """The lemma of what a request asks for: "called for an inquiry", "demanded
     reparations", "his push for an inquiry" -> "inquiry"."""
@@ -715,6 +733,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             and not has_content
         if agent is None and dets & _FIRST_PERSON and ctx.in_quote[tok.i]:
             agent = ctx.speakers.get(ctx.sent(tok).start)
+        if agent is None and not dets & {"the", "this", "that", "these", "those"}:
+            agent = _voice_of_governor(tok, ctx)
     if agent is None:
         return None
     speaker = ctx.speakers.get(sent.start)
