@@ -561,6 +561,8 @@ def test_cli_unknown_query_or_file(built_store, tmp_path):
     (("network", "-o", "net.pdf"), "cannot tell the format of 'net.pdf'"),
     (("query", "events", "--param", "actor"), "--param 'actor': write it as NAME=VALUE"),
     (("build",), "Missing argument 'PATH...'"),
+    (("build", "x.txt", "--encoding", "klingon"), "Invalid value for '--encoding': unknown "
+                                                  "encoding 'klingon'"),
     (("nosuch",), "No such command 'nosuch'"),
 ])
 def test_cli_unknown_format_or_bad_usage_is_one_line_exit_2(built_store, args, says):

@@ -1,6 +1,7 @@
 """``dkg build``: read articles, extract them and write their graphs into the store."""
 from __future__ import annotations
 
+import codecs
 import sys
 import time
 from pathlib import Path
@@ -14,14 +15,22 @@ from .base import cli, error, fail, memory_option, store_option
 __all__ = ["build_cmd"]
 
 
+def _known_encoding(ctx, param, value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
 @cli.command("build")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @store_option
 @memory_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes that parse articles in parallel.")
-@click.option("--encoding", default="utf-8", show_default=True,
-              help="Encoding of .txt articles.")
+@click.option("--encoding", default="utf-8", show_default=True, callback=_known_encoding,
+              help="Encoding of .txt articles (.jsonl is always UTF-8).")
 @click.option("--model", metavar="NAME", default=None,
               help="spaCy model (default: en_core_web_sm). Env: DKG_MODEL.")
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT,
