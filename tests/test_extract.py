@@ -277,3 +277,18 @@ def test_extract_noun_act_without_author_is_its_governors(nlp):
                       "killed a Canadian citizen.")
     accusations = acts_of(ex, "accusation")
     assert [label(ex, a.agent) for a in accusations] == ["Canada"]
+
+
+def test_extract_speaker_the_ner_missed_is_a_person(nlp):
+    text = ('"We will not accept this," said Maja Kocijancic, spokeswoman for the '
+            'European Union.')
+    ex = extract(nlp, text)
+    person = next((a for a in ex.actors if a.label == "Maja Kocijancic"), None)
+    assert person is not None and person.kind == "person"
+    assert [label(ex, a.agent) for a in acts_of(ex, "decline")] == ["Maja Kocijancic"]
+
+
+def test_extract_ties_cut_with_a_state_are_addressed_to_it(nlp):
+    ex = extract(nlp, "Bolivia cut diplomatic ties with Israel.")
+    [action] = acts_of(ex, "action")
+    assert label(ex, action.addressee) == "Israel"

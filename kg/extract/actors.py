@@ -319,6 +319,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     persons = [e for e in doc.ents if e.label_ == "PERSON" or (
         e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and _titled(doc, e.start, gz)
         and not any(i in gz_tokens for i in range(e.start, e.end)))]
+    persons += _unrecognised_speakers(doc, gz_tokens)
     full_names: dict[str, str] = {}
     for ent in persons:
         name = _person_name(ent, gz)
@@ -503,6 +504,33 @@ def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int]) -> None:
             index.add(doc, tok.i - 1, tok.i + 1, found, doc[tok.i - 1:tok.i + 1].text)
             body_tokens.update((tok.i - 1, tok.i))
             return
+
+
+_SPEECH_LEMMAS = {"say", "add", "tell", "state", "write", "tweet", "post", "note", "announce"}
+
+
+def _unrecognised_speakers(doc, gz_tokens) -> list:
+    """Names the NER missed that speak: two to four capitalised proper nouns as the
+    subject of a verb of saying ("..., said Maja Kocijancic, spokeswoman for...")."""
+    out = []
+    persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    others = {i for e in doc.ents if e.label_ != "PERSON" for i in range(e.start, e.end)}
+    for tok in doc:
+        if tok.dep_ != "nsubj" or tok.pos_ != "PROPN" or tok.head.lemma_.lower() not in _SPEECH_LEMMAS:
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
+            start -= 1
+        span = doc[start:tok.i + 1]
+        if not 2 <= len(span) <= 4 or any(t.i in persons or t.i in gz_tokens for t in span):
+            continue
+        if not all(t.text[:1].isupper() and t.text[1:].islower() for t in span):
+            continue
+        # a name the NER took for a place or a body only when a post says it is a person
+        post = any(c.dep_ == "appos" and c.lower_ in _UNNAMED_PERSON for c in tok.children)
+        if post or not any(t.i in others for t in span):
+            out.append(span)
+    return out
 
 
 def _titled(doc, start: int, gz: Gazetteer) -> bool:

@@ -313,7 +313,8 @@ def addressee_of(tok, ctx: _Context) -> str | None:
             if key:
                 return key
             for g in c.children:
-                if g.dep_ in ("poss",) or (g.dep_ == "prep" and g.lower_ == "by"):
+                if g.dep_ in ("poss",) or (g.dep_ == "prep" and g.lower_ in (
+                        "by", "with", "to", "against")):  # "cut ties with X"
                     for h in ([g] if g.dep_ == "poss" else g.children):
                         key = actor_at(h, ctx)
                         if key:
@@ -721,6 +722,9 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         act_type = "threat"
     if tok.pos_ == "NOUN" and tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         return None  # "dissatisfaction and protest": one act
+    if tok.pos_ != "NOUN" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and \
+            match_trigger(tok.head) is not None:
+        return None  # "a call from the EU urging...": says what the call is
     governing = _governing_trigger(tok)
     if governing is not None and tok.pos_ != "NOUN":
         return None  # "refused to accept": the content of the refusal, not an act
