@@ -292,3 +292,11 @@ def test_extract_ties_cut_with_a_state_are_addressed_to_it(nlp):
     ex = extract(nlp, "Bolivia cut diplomatic ties with Israel.")
     [action] = acts_of(ex, "action")
     assert label(ex, action.addressee) == "Israel"
+
+
+def test_extract_floated_boycott_and_future_passive_denial_are_threats(nlp):
+    ex = extract(nlp, "Ambassador Li Wei has floated a consumer boycott of Australian wine.")
+    assert [a.type for a in ex.acts] == ["threat"]
+    ex = extract(nlp, "Israel's mission said other UN staff would be denied visas.")
+    [threat] = acts_of(ex, "threat")
+    assert state_label(ex, threat.agent) == "Israel"

@@ -739,6 +739,12 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             agent = ctx.speakers.get(ctx.sent(tok).start)
         if agent is None and not dets & {"the", "this", "that", "these", "those"}:
             agent = _voice_of_governor(tok, ctx)
+    elif agent is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) \
+            and _future(tok):
+        # "other personnel would be denied visas, the mission said": the reporter's threat
+        agent = _requester(tok, ctx)
+        if act_type in ("action", "decline"):
+            act_type = "threat"
     if agent is None:
         return None
     speaker = ctx.speakers.get(sent.start)
