@@ -29,9 +29,9 @@ __all__ = ["MAX_CHARS", "MAX_TOKENS", "MAX_BYTES", "read_articles", "read_text_f
 
 #: Longest article accepted, in characters (spaCy's own default limit).
 MAX_CHARS = 1_000_000
-#: Most words and punctuation marks in one article. The extractor's time grows
-#: faster than the length (news prose: 25 s for 8,000 words, 2 minutes for 20,000,
-#: 3 for 30,000; see docs/exit-codes.md).
+#: Most words and punctuation marks in one article: it bounds the memory of a
+#: build (about 600 MB a process at the limit; one 100,000-word sentence takes
+#: 1.8 GB and a minute; see docs/exit-codes.md).
 MAX_TOKENS = 20_000
 #: Biggest file, sidecar or ``.jsonl`` line read at all, in bytes (checked before reading).
 MAX_BYTES = 4 * MAX_CHARS
