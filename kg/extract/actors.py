@@ -154,8 +154,14 @@ def _generic_body(surface: str, key: str, gz: Gazetteer, matches) -> str | None:
     return gz.bodies[phrase][0]
 
 
-def _main_state(matches) -> str | None:
-    """The state a story names most (first named wins a tie)."""
+def _main_state(matches, doc=None) -> str | None:
+    """The state a story is about: the first state that is the subject of a
+    sentence, else the one it names most (first named wins a tie)."""
+    if doc is not None:
+        for start, end, key, _ in matches:
+            if key.startswith("state/") and any(t.dep_ in ("nsubj", "nsubjpass")
+                                                for t in doc[start:end]):
+                return key
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
     for start, _, key, _ in matches:
@@ -256,7 +262,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         if key.startswith("inst/"):
             btype = _generic_body(doc[start:end].text, key, gz, matches)
             if btype is not None:  # "the Foreign Office" in a story with no British actor
-                state = _main_state(matches)
+                state = _main_state(matches, doc)
                 if state is not None:
                     body = _state_body(gz, state, btype)
                     index.add(doc, start, end, body)

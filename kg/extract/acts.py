@@ -853,8 +853,10 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         heads = [c for c in tok.children if c.dep_ == "ccomp"]
         heads += [g for h in heads for g in h.children if g.dep_ == "conj"]
         reported = [by_trigger[h.i] for h in heads if h.i in by_trigger] or inner
-        if all(a.agent == agent or a.type in ("decline", "request") for a in reported):
-            return []  # the speaker's own act, or a refusal or request it reports
+        state = ctx.actors.state_of
+        if all(a.agent == agent or (state(a.agent) and state(a.agent) == state(agent))
+               or a.type in ("decline", "request") for a in reported):
+            return []  # its own side's act, or a refusal or request it reports
         # "the White House said Colombia had agreed": the report is a statement too
     nested = [t for t in said if t.i in speech_tokens]
     if not any(c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "parataxis") for t in [tok, *nested]
