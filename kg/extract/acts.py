@@ -699,13 +699,13 @@ def _thing(tok) -> str | None:
 
 
 def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
+    """The act a lexicon trigger asserts, with its participants, or None when it is
+    negated, doubted, planned, or only the content of another act."""
     act_type = trig.type
     if _negated(tok):
         if trig.negated != "decline":
             return None
-        act_type = "decline"
-    elif trig.type == "action" and trig.negated == "decline" and trig.needs == "":
-        pass
+        act_type = "decline"  # "will not accept"
     if _doubted(tok):
         return None
     if act_type == "commitment" and any(c.dep_ == "xcomp" and _punitive_act(c)
