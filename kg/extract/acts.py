@@ -424,7 +424,7 @@ def _doubted(tok) -> bool:
 
 def _governing_trigger(tok):
     """The trigger whose content ``tok`` is (``refused to accept`` -> refuse)."""
-    if tok.dep_ == "conj" and tok.head.i != tok.i and match_trigger(tok.head) is None:
+    if tok.dep_ == "conj" and tok.head.i != tok.i:
         return _governing_trigger(tok.head)  # "an invitation to visit Morocco and meet..."
     if tok.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "acl") and tok.head.i != tok.i:
         trig = match_trigger(tok.head)
@@ -850,7 +850,7 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         for act in inner:
             if act.speaker is None:
                 act.speaker = agent
-        heads = [c for c in tok.children if c.dep_ == "ccomp"]
+        heads = [c for c in tok.children if c.dep_ in ("ccomp", "dobj", "obj")]
         heads += [g for h in heads for g in h.children if g.dep_ == "conj"]
         reported = [by_trigger[h.i] for h in heads if h.i in by_trigger] or inner
         state = ctx.actors.state_of
