@@ -300,3 +300,9 @@ def test_extract_floated_boycott_and_future_passive_denial_are_threats(nlp):
     ex = extract(nlp, "Israel's mission said other UN staff would be denied visas.")
     [threat] = acts_of(ex, "threat")
     assert state_label(ex, threat.agent) == "Israel"
+
+
+def test_extract_announcing_the_move_is_no_new_statement(nlp):
+    ex = extract(nlp, "Kenya expelled the envoy of Somalia. Kenya's foreign ministry "
+                      "announced the move on Sunday.")
+    assert [a.type for a in ex.acts] == ["action"]

@@ -186,6 +186,11 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _act_nouns() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in read_table("act_nouns.tsv"))
+
+
+@lru_cache(maxsize=1)
 def _messages() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in read_table("messages.tsv"))
 
@@ -858,6 +863,10 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
                or a.type in ("decline", "request") for a in reported):
             return []  # its own side's act, or a refusal or request it reports
         # "the White House said Colombia had agreed": the report is a statement too
+    if any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _act_nouns() and any(
+            d.dep_ == "det" and d.lower_ in ("the", "this", "that") for d in c.children)
+           for c in tok.children):
+        return []  # "announced the sudden move": the move, told already
     nested = [t for t in said if t.i in speech_tokens]
     if not any(c.dep_ in ("ccomp", "dobj", "obj", "xcomp", "parataxis") for t in [tok, *nested]
                for c in t.children) and _quote_in(_clause_span(tok, sent), ctx) is None:
