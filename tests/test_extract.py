@@ -306,3 +306,16 @@ def test_extract_announcing_the_move_is_no_new_statement(nlp):
     ex = extract(nlp, "Kenya expelled the envoy of Somalia. Kenya's foreign ministry "
                       "announced the move on Sunday.")
     assert [a.type for a in ex.acts] == ["action"]
+
+
+def test_extract_called_for_x_to_do_y_is_a_request(nlp):
+    ex = extract(nlp, "Chile has rejected Peru's demands and has called for "
+                      "\"calm heads\" to prevail.")
+    assert sorted(a.type for a in ex.acts) == ["decline", "request", "request"]
+
+
+def test_extract_trailing_participle_belongs_to_the_nearest_clause(nlp):
+    text = ("Oman has been acting as a mediator in the crisis that began when Jordan "
+            "announced it was cutting ties with Libya, accusing it of supporting militias.")
+    ex = extract(nlp, text)
+    assert [label(ex, a.agent) for a in acts_of(ex, "accusation")] == ["Jordan"]

@@ -295,6 +295,10 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         return key
     if tok.dep_ == "pcomp" and tok.head.pos_ == "ADP" and tok.head.head.i != tok.head.i:
         return agent_of(tok.head.head, ctx, depth + 1)  # "retaliated by accusing"
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i - tok.head.i > 8:
+        near = _nearest_subject_verb(tok, ctx)  # "..., accusing it of": the clause just before
+        if near is not None:
+            return near
     if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and \
                 match_trigger(tok.head) is not None:
@@ -307,6 +311,23 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         return agent_of(tok.head, ctx, depth + 1)
     if tok.dep_ == "relcl":
         return actor_at(tok.head, ctx)
+    return None
+
+
+def _nearest_subject_verb(tok, ctx: _Context) -> str | None:
+    """The actor subject of the nearest verb before ``tok`` in its sentence."""
+    sent = ctx.sent(tok)
+    for i in range(tok.i - 1, sent.start - 1, -1):
+        verb = ctx.doc[i]
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = _subject(verb)
+        if subj is not None and subj.lower_ not in _THING_PRON:
+            key = actor_at(subj, ctx)
+            if key is None:
+                key = next((actor_at(c, ctx) for c in subj.children if c.dep_ == "conj"), None)
+            if key:
+                return key
     return None
 
 

@@ -50,7 +50,9 @@ def _needs_hold(tok, needs: str) -> bool:
     if kind == "prt":
         return any(c.dep_ == "prt" and c.lower_ in wanted for c in tok.children)
     if kind == "prep":
-        return any(c.dep_ in ("prep", "dative") and c.lower_ in wanted for c in tok.children)
+        return any(c.dep_ in ("prep", "dative") and c.lower_ in wanted for c in tok.children) \
+            or any(g.dep_ == "mark" and g.lower_ in wanted for c in tok.children
+                   if c.dep_ in ("advcl", "ccomp", "xcomp") for g in c.children)  # "for X to..."
     if kind == "obj" and not wanted:
         return any(c.dep_ in ("dobj", "obj") for c in tok.children)
     if kind == "oprd":
