@@ -214,6 +214,7 @@ def test_extract_counterpart_belongs_to_the_other_side(nlp):
     ("Armenia welcomed the proposal from Azerbaijan.", "accept"),
     ("Poland summoned the Belarusian ambassador.", "action"),
     ("Vietnam vowed to retaliate against China.", "threat"),
+    ("Ghana recalled its envoy from Togo, citing hostile actions.", "accusation"),
 ])
 def test_extract_lexicon_patterns(nlp, text, expected):
     ex = extract(nlp, text)

@@ -32,6 +32,11 @@ def load_lexicon() -> dict[tuple[str, str], tuple[Trigger, ...]]:
     return {k: tuple(sorted(v, key=lambda t: t.needs == "")) for k, v in table.items()}
 
 
+@lru_cache(maxsize=1)
+def _blame_words() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in read_table("accusatory.tsv"))
+
+
 def _pos_class(tok) -> str:
     if tok.pos_ in ("VERB", "AUX"):
         return "VERB"
@@ -66,6 +71,9 @@ def _needs_hold(tok, needs: str) -> bool:
             if words & wanted:
                 return True
         return False
+    if kind == "blame":
+        words = _blame_words()
+        return any(t.lemma_.lower() in words or t.lower_ in words for t in tok.subtree)
     if kind == "head":
         return tok.head.i != tok.i and tok.head.lemma_.lower() in wanted
     if kind == "sub":
