@@ -54,6 +54,7 @@ class FoundAct:
     object_lemma: str | None = None  # lemma of the direct object ("balloon")
     thing: str | None = None  # what is asked for ("inquiry" in "called for an inquiry")
     punitive: bool = False  # a measure against another side (expel, sanction, recall...)
+    quoted: bool = False  # its trigger is inside a quotation
     conj_of: int | None = None  # trigger of the act this one is coordinated with
     lemma: str | None = None  # the trigger's lemma ("invitation")
     quote_only: bool = False  # a quoted sentence with no trigger of its own
@@ -665,6 +666,8 @@ def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct
     for obj in objs:
         if obj.i in by_trigger or obj.i in ctx.actors.by_token or obj.pos_ not in ("NOUN", "PROPN"):
             continue
+        if any(c.dep_ == "poss" and c.lower_ in _FIRST_PERSON for c in obj.children):
+            continue  # "will never abandon our post": no one asked for it
         agent = agent_of(obj, ctx)
         if agent is None or ctx.actors.state_of(agent) == ctx.actors.state_of(act.agent):
             continue
@@ -763,8 +766,10 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             and not has_content
         if agent is None and dets & _FIRST_PERSON and ctx.in_quote[tok.i]:
             agent = ctx.speakers.get(ctx.sent(tok).start)
-        if agent is None and not dets & {"the", "this", "that", "these", "those"}:
-            agent = _voice_of_governor(tok, ctx)
+        if agent is None and not dets & {"the", "this", "that", "these", "those"} and any(
+                c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" for m in c.children)
+                for c in tok.children):
+            agent = _voice_of_governor(tok, ctx)  # "allegations that...", inside a demand
     elif agent is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) \
             and _future(tok):
         # "other personnel would be denied visas, the mission said": the reporter's threat
@@ -789,6 +794,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.quote = _quote_in(span, ctx)
     act.date_text = _date_phrase(tok, ctx)
     act.back_reference = back_ref
+    act.quoted = ctx.in_quote[tok.i]
     act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
                             None)
     act.punitive = act_type == "action" and trig.subtype != "use_of_force" and _punitive_act(tok)

@@ -50,8 +50,8 @@ def _same_act(act: FoundAct, kept: list[FoundAct], acts: list[FoundAct],
         if found:
             return found
     objects = [o for o in acts if o.object_of == act.trigger and o.type == "request"]
-    if act.type == "decline" and not any(not o.back_reference and o.key not in merged_into
-                                         for o in objects):
+    if act.type == "decline" and not act.quoted and not any(
+            not o.back_reference and o.key not in merged_into for o in objects):
         found = last(lambda k: k.type == "decline" and same_side(k))  # refused again
         if found:
             return found
