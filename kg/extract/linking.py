@@ -113,15 +113,15 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         if act.via is None and act.speaker and act.speaker != act.agent and \
                 _same_side(actors, act.speaker, act.agent):
             act.via = act.speaker  # "Pakistan remains willing, the Foreign Office said"
-        if act.addressee is None and act.type in _DIRECTED:
+        if act.addressee is None and act.type in _DIRECTED and act.subtype != "recovery":
             act.addressee = counterpart(act.agent)
     return kept
 
 
 #: Acts that by their nature answer something (linked even without a cue word).
 _REACTIVE = {"decline", "accept", "denial", "protest", "accusation", "threat"}
-#: Acts that have an addressee even when the sentence names none.
-_DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat"}
+#: Acts that have an addressee even when the sentence names none (the other side).
+_DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat", "action"}
 
 
 def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
