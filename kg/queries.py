@@ -1,25 +1,4 @@
-"""The named SPARQL questions of ``queries/``: reading them, binding parameters, running them.
-
-A question is a file ``queries/NAME.rq`` that opens with a comment header::
-
-    # One-line summary (what ``dkg queries`` shows).
-    #
-    # Question: the question in plain words.
-    #
-    # param actor: IRI of an actor (or its label), optional; what it restricts.
-    #
-    # Columns:
-    #   ?event ?article   what each returned variable holds
-
-A parameter is a variable of the query that is substituted with an RDF term
-before it runs (never pasted into the text), so it is also one of the returned
-columns. What a ``param`` line's description starts with says how a value is
-read: ``IRI of an actor`` (an IRI, a prefixed name such as ``actor:state/CHN``,
-or a name looked up among the actors' labels), ``IRI`` (an IRI or prefixed
-name), ``act type`` (one of the eleven type words), ``ISO date``, ``integer``;
-anything else is plain text. A parameter is required unless its description
-says ``optional``.
-"""
+"""The named SPARQL questions of ``queries/``: reading them, binding parameters, running them."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -56,10 +35,13 @@ _ACTOR_CLASSES = " ".join(f"dkg:{c}" for c in (
 # The actors whose name or other name equals ``?needle`` (case and punctuation aside).
 _Q_ACTOR_BY_LABEL = _HEADER_PREFIX + f"""
 SELECT DISTINCT ?actor ?name ?how ?label ?needle WHERE {{
-  VALUES ?cls {{ {_ACTOR_CLASSES} }}
-  ?actor a ?cls .
-  {{ ?actor rdfs:label ?name BIND("label" AS ?how) }}
-  UNION {{ ?actor skos:altLabel ?name BIND("alias" AS ?how) }}
+  {{
+    SELECT ?actor ?name ?how WHERE {{
+      {{ VALUES ?cls {{ {_ACTOR_CLASSES} }} ?actor a ?cls ; rdfs:label ?name BIND("label" AS ?how) }}
+      UNION
+      {{ VALUES ?cls {{ {_ACTOR_CLASSES} }} ?actor a ?cls ; skos:altLabel ?name BIND("alias" AS ?how) }}
+    }}
+  }}
   FILTER(REPLACE(LCASE(STR(?name)), "[^\\\\p{{L}}\\\\p{{N}}]", "")
          = REPLACE(LCASE(STR(?needle)), "[^\\\\p{{L}}\\\\p{{N}}]", ""))
   OPTIONAL {{ ?actor rdfs:label ?label }}
@@ -85,7 +67,28 @@ class Param:
 
 @dataclass(frozen=True)
 class Query:
-    """A SPARQL question: its name, text and what its header says."""
+    """A SPARQL question: its name, text and what its header says.
+
+    A question is a file ``queries/NAME.rq`` that opens with a comment header::
+
+        # One-line summary (what ``dkg queries`` shows).
+        #
+        # Question: the question in plain words.
+        #
+        # param actor: IRI of an actor (or its label), optional; what it restricts.
+        #
+        # Columns:
+        #   ?event ?article   what each returned variable holds
+
+    A parameter is a variable of the query that is substituted with an RDF term
+    before it runs (never pasted into the text), so it is also one of the returned
+    columns. What a ``param`` line's description starts with says how a value is
+    read: ``IRI of an actor`` (an IRI, a prefixed name such as ``actor:state/CHN``,
+    or a name looked up among the actors' labels), ``IRI`` (an IRI or prefixed
+    name), ``act type`` (one of the eleven type words), ``ISO date``, ``integer``;
+    anything else is plain text. A parameter is required unless its description
+    says ``optional``.
+    """
 
     name: str
     text: str
@@ -383,7 +386,9 @@ def resolve_actor(store, name: str) -> Any:
     top = min(rank for rank, _ in found.values())
     best = sorted((label, actor) for actor, (rank, label) in found.items() if rank == top)
     if len(best) > 1:
-        listed = "; ".join(f"{shorten(actor)} ({label})" for label, actor in best)
+        listed = "; ".join(f"{shorten(actor)} ({label})" for label, actor in best[:8])
+        if len(best) > 8:
+            listed += f"; and {len(best) - 8} more"
         raise QueryError(f"{needle!r} names several actors: {listed}; give one of their IRIs")
     return ox.NamedNode(best[0][1])
 
