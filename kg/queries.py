@@ -213,6 +213,8 @@ def load_query(name_or_path: str | os.PathLike) -> Query:
     path = queries_dir() / f"{name}.rq"
     if _NAME.match(name) and path.is_file():
         return _from_text(name, path.read_text(encoding="utf-8"), path)
+    if Path(name).is_file():
+        return load_query(Path(name))
     known = ", ".join(n for n, _ in list_queries())
     raise QueryError(f"unknown query {name!r}; known queries: {known}")
 

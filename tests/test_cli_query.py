@@ -59,6 +59,16 @@ def test_cli_queries_lists_every_question_with_its_summary():
         assert line.endswith(summary)
 
 
+def test_cli_queries_name_describes_parameters_and_columns():
+    result = dkg("queries", "requests")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == load_query("requests").summary
+    assert "param actor: IRI of an actor (or its label)" in result.output
+    assert "?status" in result.output
+    unknown = dkg("queries", "nope")
+    assert unknown.exit_code == 1 and "known queries" in unknown.output
+
+
 def test_cli_query_declined_requests_prints_decliner_requester_content_sentence(store, gold):
     result = dkg("query", "declined_requests", "--store", store)
     assert result.exit_code == 0, result.output

@@ -21,14 +21,29 @@ MIN_COLUMN = 10
 
 
 @cli.command("queries")
-def queries_cmd() -> None:
-    """List the named questions, each with its one-line summary."""
-    from ..queries import list_queries
+@click.argument("name", required=False)
+def queries_cmd(name: str | None) -> None:
+    """List the named questions with their summaries, or describe the question NAME.
 
+    A question's description is its header: the question in plain words, its
+    parameters (give them to dkg query as --param NAME=VALUE) and its columns.
+    """
+    from ..queries import list_queries, load_query
+
+    if name is not None:
+        try:
+            q = load_query(name)
+        except DkgError as exc:
+            fail(str(exc), exc.exit_code)
+        for line in q.text.splitlines():
+            if not line.startswith("#"):
+                break
+            click.echo(line[1:].removeprefix(" "))
+        return
     items = list_queries()
-    width = max((len(name) for name, _ in items), default=0)
-    for name, summary in items:
-        click.echo(f"{name:<{width}}  {summary}")
+    width = max((len(n) for n, _ in items), default=0)
+    for n, summary in items:
+        click.echo(f"{n:<{width}}  {summary}")
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
