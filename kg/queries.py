@@ -275,6 +275,36 @@ def _syntax_message(label: str, exc: BaseException, text: str = "") -> str:
     return f"SPARQL syntax error in {label} at line {line}, column {col}: {detail}{near}"
 
 
+def _queryable(store):
+    """``store`` itself, or for an rdflib graph an in-memory Oxigraph copy with the ontology.
+
+    A plain graph goes into one named graph, a dataset keeps its graphs, so that
+    questions looking within one article's graph work on both.
+    """
+    try:
+        import rdflib
+    except ImportError:  # pragma: no cover
+        return store
+    if not isinstance(store, rdflib.Graph):
+        return store
+    from .namespaces import BASE, ONTOLOGY_GRAPH
+    from .resources import ontology_path
+
+    ox = _oxigraph()
+    copy = ox.Store()
+    if isinstance(store, rdflib.Dataset):
+        copy.load(store.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    else:
+        copy.load(store.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                  to_graph=ox.NamedNode(BASE + "graph/rdflib"))
+    notation = ox.NamedNode(PREFIXES["skos"] + "notation")
+    if not any(True for _ in copy.quads_for_pattern(None, notation, None)) \
+            and ontology_path().is_file():
+        copy.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE,
+                  to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    return copy
+
+
 def _execute(store, q: Query, bindings: Mapping[str, Any]):
     """Raw results of ``q`` on ``store`` with ``bindings`` substituted."""
     ox = _oxigraph()
@@ -366,6 +396,7 @@ def resolve_actor(store, name: str) -> Any:
     when several actors answer to the name, or similar names when none does.
     """
     ox = _oxigraph()
+    store = _queryable(store)
     needle = name.strip()
     if not re.search(r"\w", needle):
         raise QueryError(f"{name!r} is not an actor name")
@@ -481,11 +512,13 @@ def run(store, name_or_text: str | os.PathLike | Query, params: Mapping[str, Any
     """The raw results of a question: pyoxigraph solutions, a boolean or triples.
 
     ``store`` is anything with a ``query(text, bindings)`` method returning
-    pyoxigraph results (a dkg store), or a ``pyoxigraph.Store`` (queried over
-    the union of its graphs). ``name_or_text`` is a question's name, a ``.rq``
-    file, or SPARQL text.
+    pyoxigraph results (a dkg store), a ``pyoxigraph.Store`` (queried over
+    the union of its graphs), or an rdflib graph or dataset (copied into one,
+    with the ontology). ``name_or_text`` is a question's name, a ``.rq`` file,
+    or SPARQL text.
     """
     q = _as_query(name_or_text)
+    store = _queryable(store)
     return _execute(store, q, bind_params(store, q, params))
 
 

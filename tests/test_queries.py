@@ -323,6 +323,14 @@ def test_queries_same_answer_from_a_plain_pyoxigraph_store(gold, article):
             assert query(plain, name) == query(st, name), name
 
 
+def test_queries_rdflib_graph_is_queried_with_the_ontology(gold, article):
+    graph = extraction_graph(gold_extraction(gold, article), "test")
+    with _store_of(gold_extraction(gold, article)) as st:
+        for name in ("events", "participants"):
+            assert query(graph, name) == query(st, name), name
+    assert kg.query(graph, "threats", actor="Foreign Ministry")[0]["toLabel"] == "United States"
+
+
 def test_queries_kg_query_opens_a_store_path(tmp_path, gold, article):
     path = tmp_path / "store"
     with open_store(path) as st:
