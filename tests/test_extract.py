@@ -215,6 +215,8 @@ def test_extract_counterpart_belongs_to_the_other_side(nlp):
     ("Poland summoned the Belarusian ambassador.", "action"),
     ("Vietnam vowed to retaliate against China.", "threat"),
     ("Ghana recalled its envoy from Togo, citing hostile actions.", "accusation"),
+    ("Britain withdrew from the talks with Iran.", "action"),
+    ("Australian intelligence attempted to intercept the telephone of Indonesia's president.", "action"),
 ])
 def test_extract_lexicon_patterns(nlp, text, expected):
     ex = extract(nlp, text)

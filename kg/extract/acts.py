@@ -737,6 +737,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         act_type = "decline"  # "will not accept"
     if _doubted(tok):
         return None
+    if tok.pos_ != "NOUN" and any(c.dep_ == "aux" and c.lower_ in _DEONTIC for c in tok.children):
+        return _constructional(tok, ctx, sent)  # "Spain must withdraw", said by Portugal
     if act_type == "commitment" and any(c.dep_ == "xcomp" and _punitive_act(c)
                                         for c in tok.children):
         act_type = "threat"  # "vowed to retaliate"
