@@ -108,7 +108,10 @@ def _select(source, text: str) -> list[dict[str, str]]:
             return [{n: _term(row[i]) for i, n in enumerate(names) if row[i] is not None}
                     for row in result]
         if pyoxigraph is not None and isinstance(source, pyoxigraph.Store):
-            result = source.query(text, use_default_graph_as_union=True)
+            from .store import has_merged_default_graph
+
+            result = source.query(text,
+                                  use_default_graph_as_union=not has_merged_default_graph(source))
         elif hasattr(source, "query"):
             result = source.query(text, {})
         else:

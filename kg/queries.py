@@ -310,7 +310,10 @@ def _execute(store, q: Query, bindings: Mapping[str, Any]):
     ox = _oxigraph()
     try:
         if isinstance(store, ox.Store):
-            return store.query(q.text, use_default_graph_as_union=True,
+            from .store import has_merged_default_graph  # the union, each triple once
+
+            union = not has_merged_default_graph(store)
+            return store.query(q.text, use_default_graph_as_union=union,
                                substitutions={ox.Variable(k): v for k, v in bindings.items()})
         if hasattr(store, "query"):
             return store.query(q.text, dict(bindings))

@@ -197,7 +197,9 @@ def answer(store, job: Job) -> Outcome:
         if refused is not None:
             return refused
     try:
-        dataset = {"use_default_graph_as_union": True}
+        from .store import has_merged_default_graph  # the union, each triple once
+
+        dataset = {"use_default_graph_as_union": not has_merged_default_graph(store)}
         if job.default_graphs:
             dataset = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs]}
         if job.named_graphs:

@@ -4,6 +4,16 @@ Each article's triples live in their own named graph (``graph_iri(id)``) and are
 replaced in ONE SPARQL Update (drop + insert), so a reader or a crash only ever
 sees whole articles. Queries run over the union of all graphs.
 
+The store also keeps that union, as a set of triples, in its default graph,
+written in the same transaction as the article. Oxigraph 0.5's own
+union default graph matches a triple once for every graph holding it, and an
+actor's name, type and memberships are in the graph of every article naming it:
+over the union a question about China would find one row per article that
+names China, and a join of a few actors one row per combination of those. So
+queries read the default graph (the union, each triple once); a store built
+before the default graph was kept gets it at its first write (until then it is
+read through the engine's union).
+
 Where the store is:
 
 - a directory (the default): embedded Oxigraph (RocksDB) files, plus ``dkg.lock``
@@ -19,6 +29,7 @@ Where the store is:
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import re
 import tempfile
@@ -27,7 +38,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 import rdflib
@@ -39,7 +50,7 @@ from .resources import ontology_path
 
 __all__ = [
     "FORMATS", "LOCK_FILE", "DEFAULT_LOCK_TIMEOUT", "Store", "open_store", "update_url_for",
-    "serialize_quads", "write_atomically",
+    "serialize_quads", "write_atomically", "has_merged_default_graph",
 ]
 
 #: Export formats: name -> pyoxigraph format. Turtle and N-Triples merge all graphs.
@@ -51,6 +62,9 @@ FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 _TRIPLE_FORMATS = {"turtle", "nt"}
+#: What Store.bulk_load reads, by file name suffix (formats that keep named graphs).
+_LOAD_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+_BULK_SLICE = 100_000  # quads given to the bulk loader at a time
 
 #: The lock file a writer holds in a store directory.
 LOCK_FILE = "dkg.lock"
@@ -237,6 +251,8 @@ def _rdflib_term(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD + "string":  # a simple literal: rdflib tells them apart
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
 
@@ -423,7 +439,7 @@ class Store:
         int...), passed to the engine as substitutions, never formatted into the
         text. Returns pyoxigraph results: QuerySolutions, QueryBoolean or triples.
         """
-        return self._run_query(sparql, _substitutions(bindings), True)
+        return self._run_query(sparql, _substitutions(bindings), not self._has_merge())
 
     def article_ids(self) -> list[str]:
         """The ids of the articles in the store, sorted."""
@@ -516,6 +532,17 @@ class Store:
     def _wrote(self, quads: int) -> None:
         """Called after an article is written, with its number of triples."""
 
+    def bulk_load(self, path: str | os.PathLike) -> None:
+        """Load an N-Quads or TriG file (a ``dkg export -f nq`` dump, say) into the store,
+        graphs as they are: the fast way to restore or fill a big store.
+
+        Not one transaction: a load that is killed leaves part of the file in the
+        store, so load into a new store. Only an embedded store on disk or in memory.
+        """
+        self._check_writable()
+        raise StoreError(f"the store {self.location} cannot bulk load; "
+                         f"load into an embedded store")
+
     def ensure_ontology(self) -> bool:
         """Load the ontology into its named graph unless it is there already; whether it changed.
 
@@ -541,12 +568,43 @@ class Store:
             return True
         if _canonical(_as_stored(new)) == _canonical(_as_stored(old)):
             return False
-        self._run_update(_replace_update(name, triples))
+        self._replace_existing(name, triples, old)
         return True
 
     def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
-        """Write the quads of graph ``name``, which is empty, in one transaction."""
-        self._run_update(_replace_update(name, [q.triple for q in quads]))
+        """Write the quads of graph ``name``, which is empty, and their triples into the
+        union (the default graph), in one transaction."""
+        self._merge_existing()
+        triples = [q.triple for q in quads]
+        self._run_update(_replace_update(name, triples) + _union_update([], triples))
+
+    def _replace_existing(self, name: ox.NamedNode, triples: list[ox.Triple],
+                          old: list[ox.Quad]) -> None:
+        """Replace the ``old`` quads of graph ``name`` by ``triples``, and the union with
+        them, in one transaction."""
+        self._merge_existing()
+        self._run_update(_replace_update(name, triples)
+                         + _union_update([q.triple for q in old], triples))
+
+    # -- the union of the graphs, kept in the default graph (see the module's notes)
+
+    _merged = False  # seen to keep the union
+    _merge_checked = False  # made sure it does, before writing
+
+    def _has_merge(self) -> bool:
+        """Whether the default graph holds the union of the graphs."""
+        if not self._merged:
+            self._merged = bool(self._run_query("ASK { ?s ?p ?o }", {}, False))
+        return self._merged
+
+    def _merge_existing(self) -> None:
+        """Before the first write: give a store built without it its default graph (the union)."""
+        if self._merge_checked:
+            return
+        if not self._has_merge() and bool(self._run_query("ASK { GRAPH ?g { ?s ?p ?o } }",
+                                                          {}, False)):
+            self._run_update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self._merge_checked = True
 
 
 def _provenance(article_id: str, content_hash: str | None,
@@ -568,6 +626,56 @@ def _provenance(article_id: str, content_hash: str | None,
             out.append(ox.Triple(run, ox.NamedNode(_DKG + "model"),
                                  ox.Literal(versions["model"])))
     return out
+
+
+def has_merged_default_graph(store: ox.Store) -> bool:
+    """Whether a pyoxigraph store of dkg keeps the union of its graphs in its default graph.
+
+    Then ask it questions over its default graph (``use_default_graph_as_union=False``),
+    where each triple is once, rather than over Oxigraph's union of the graphs, where a
+    triple held by several graphs matches once for each.
+    """
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                None) is not None
+
+
+def _with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, and after one in a named graph its triple in the default graph."""
+    for q in quads:
+        yield q
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            yield ox.Quad(q.subject, q.predicate, q.object)
+
+
+def _union_update(old: list[ox.Triple], new: list[ox.Triple]) -> str:
+    """The operations that follow a graph's replacement to keep the union in the default
+    graph: ``old`` triples that no graph holds any more leave it, ``new`` ones go in."""
+    ops = []
+    ground = [t for t in old if not _blank_in(t)]
+    if ground:
+        rows = "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in ground)
+        ops.append("DELETE { ?s ?p ?o } WHERE {\nVALUES (?s ?p ?o) {\n" + rows
+                   + "\n}\nFILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } }\n}")
+    if new:
+        # blank nodes get other labels than in the graph's own block (one request may not
+        # share a label between two blocks); the union holds a copy of them
+        ops.append("INSERT DATA {\n" + " .\n".join(str(_relabel(t)) for t in new) + " .\n}")
+    return "".join(" ;\n" + op for op in ops)
+
+
+def _relabel(t: ox.Triple) -> ox.Triple:
+    if not _blank_in(t):
+        return t
+    s, o = t.subject, t.object
+    if isinstance(s, ox.BlankNode):
+        s = ox.BlankNode(s.value + "u")
+    if isinstance(o, ox.BlankNode):
+        o = ox.BlankNode(o.value + "u")
+    return ox.Triple(s, t.predicate, o)
+
+
+def _blank_in(t: ox.Triple) -> bool:
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
 
 def _replace_update(name: ox.NamedNode, triples: list[ox.Triple]) -> str:
@@ -624,6 +732,18 @@ class _LocalStore(Store):
         """A fresh read-only view, after a writer replaced files under the old one."""
         self._ox = _open_read_only(self.path)
 
+    def _has_merge(self) -> bool:
+        # asked each time (cheap): a reader's view may be reopened after a writer's changes
+        for attempt in range(3):
+            try:
+                return has_merged_default_graph(self._inner())
+            except (OSError, RuntimeError) as exc:
+                if not (self.read_only and self.path is not None) or attempt == 2:
+                    raise StoreError(f"cannot read the store {self.location}: "
+                                     f"{_one_line(exc)}") from None
+                self._reopen()  # a writer compacted files away under this view
+        raise AssertionError("unreachable")
+
     def _run_query(self, sparql, substitutions, union):
         try:
             return self._inner().query(sparql, use_default_graph_as_union=union,
@@ -644,22 +764,64 @@ class _LocalStore(Store):
             raise StoreError(f"cannot write to the store {self.location}: "
                              f"{_one_line(exc)}") from None
 
-    def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
-        # Store.extend is one transaction and needs no SPARQL text to be written and parsed.
+    def bulk_load(self, path: str | os.PathLike) -> None:
+        self._check_writable()
+        path = Path(path)
+        fmt = _LOAD_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(f"{path}: bulk load reads N-Quads (.nq) or TriG (.trig) files")
+        self._merge_existing()
         try:
-            self._inner().extend(quads)
+            # the file's quads and, for those in named graphs, their triples in the
+            # default graph (the union)
+            # in slices, so that the loader's buffers stay small (a few hundred MB at most)
+            quads = _with_union(ox.parse(path=str(path), format=fmt))
+            while batch := list(itertools.islice(quads, _BULK_SLICE)):
+                self._inner().bulk_extend(batch)
+        except SyntaxError as exc:
+            raise InputError(f"{path}: {_one_line(exc)}") from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot load {path} into the store {self.location}: "
+                             f"{_one_line(exc)}") from None
+
+    def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        # Store.extend is one transaction and needs no SPARQL text to be written and parsed;
+        # the triples go into the default graph (the union) in the same transaction.
+        self._merge_existing()
+        try:
+            self._inner().extend(quads + [ox.Quad(q.subject, q.predicate, q.object)
+                                          for q in quads])
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"cannot write to the store {self.location}: "
                              f"{_one_line(exc)}") from None
+
+    def _replace_existing(self, name: ox.NamedNode, triples: list[ox.Triple],
+                          old: list[ox.Quad]) -> None:
+        super()._replace_existing(name, triples, old)
+        # The update cannot name blank nodes: old triples with one (only the ontology has
+        # any) that no graph holds any more leave the union one by one, after it.
+        inner = self._inner()
+        keep = set(triples)
+        for q in old:
+            t = q.triple
+            if not _blank_in(t) or t in keep:
+                continue
+            if not any(isinstance(o.graph_name, (ox.NamedNode, ox.BlankNode))
+                       for o in inner.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                try:
+                    inner.remove(ox.Quad(t.subject, t.predicate, t.object))
+                except (OSError, RuntimeError) as exc:
+                    raise StoreError(f"cannot write to the store {self.location}: "
+                                     f"{_one_line(exc)}") from None
 
     def _quads_of(self, graphs):
         for attempt in range(3):
             try:
                 inner = self._inner()
-                if graphs is None:
-                    return [q for q in inner.quads_for_pattern(None, None, None, None)
-                            if isinstance(q.graph_name, ox.NamedNode)
-                            and q.graph_name.value.startswith(_GRAPH_PREFIX)]
+                if graphs is None:  # the named graphs, not the union in the default graph
+                    return [q for g in inner.named_graphs()
+                            if isinstance(g, ox.NamedNode) and g.value.startswith(_GRAPH_PREFIX)
+                            for q in inner.quads_for_pattern(None, None, None, g)]
                 return [q for g in graphs for q in inner.quads_for_pattern(None, None, None, g)]
             except (OSError, RuntimeError) as exc:
                 if not (self.read_only and self.path is not None) or attempt == 2:
@@ -669,7 +831,14 @@ class _LocalStore(Store):
         raise AssertionError("unreachable")
 
     def dataset(self) -> rdflib.Dataset:
-        """A live rdflib Dataset over the store (oxrdflib); default graph = union of all."""
+        """An rdflib Dataset of the store's graphs; default graph = union of all.
+
+        A live view (oxrdflib) of a store without the union in its default graph,
+        else a copy of its named graphs (a live view would show that union as one
+        more graph, and over the union match a triple once per graph holding it).
+        """
+        if self._has_merge():
+            return Store.dataset(self)
         from oxrdflib import OxigraphStore
 
         ds = rdflib.Dataset(store=OxigraphStore(store=self._inner()), default_union=True)
