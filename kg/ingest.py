@@ -20,6 +20,10 @@ from .store import Store
 
 __all__ = ["IngestReport", "ingest"]
 
+#: Articles the parser takes at a time (spaCy's ``nlp.pipe`` batch): larger batches parse
+#: faster up to about this size, and an article's graph is written this many articles later.
+BATCH_SIZE = 32
+
 #: ``progress(status, what)``: status is "built", "unchanged" or "failed";
 #: ``what`` is the article id, or the error message of a failure.
 Progress = Callable[[str, str], None]
@@ -132,7 +136,8 @@ def _extract_each(articles: Iterator[Article], model: str | None, jobs: int
 
     while True:
         try:
-            for extraction in extract_articles(feed(), model=model, n_process=jobs):
+            for extraction in extract_articles(feed(), model=model, n_process=jobs,
+                                               batch_size=BATCH_SIZE):
                 in_flight.pop(0)
                 yield extraction
             return

@@ -172,7 +172,7 @@ def test_ingest_actor_shared_across_articles_is_one_node():
 def test_ingest_extractor_failure_on_one_article_spares_the_others(monkeypatch):
     import kg.ingest as ingest_module
 
-    def flaky(articles, *, model=None, n_process=1):
+    def flaky(articles, *, model=None, n_process=1, batch_size=8):
         for article in articles:
             if "poison" in article.text:
                 raise RuntimeError("the parser choked")
