@@ -322,3 +322,24 @@ def test_extract_trailing_participle_belongs_to_the_nearest_clause(nlp):
             "announced it was cutting ties with Libya, accusing it of supporting militias.")
     ex = extract(nlp, text)
     assert [label(ex, a.agent) for a in acts_of(ex, "accusation")] == ["Jordan"]
+
+
+def test_extract_rejecting_a_protest_answers_that_protest(nlp):
+    text = ("Japan lodged a protest with China on Tuesday. China's foreign ministry "
+            "spokesman Wang Wenbin rejected the protest. \"Japan has no right to make "
+            "irresponsible remarks,\" Wang said.")
+    ex = extract(nlp, text)
+    [protest] = acts_of(ex, "protest")
+    [decline] = acts_of(ex, "decline")
+    assert decline.responds_to == protest.key
+    assert protest.date == "2023-02-07"
+    assert {label(ex, a.agent) for a in ex.acts if a is not protest} == {"Wang Wenbin"}
+
+
+def test_extract_said_that_and_urged_are_two_acts(nlp):
+    ex = extract(nlp, "Foreign Minister Ana Lima of Brazil told reporters that the raid was "
+                      "\"totally unacceptable\" and urged Paraguay to withdraw its troops.")
+    assert sorted(a.type for a in ex.acts) == ["accusation", "request"]
+    [request] = acts_of(ex, "request")
+    assert label(ex, request.agent) == "Ana Lima"
+    assert label(ex, request.addressee) == "Paraguay"

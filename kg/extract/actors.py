@@ -242,7 +242,11 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     """Every actor named in ``doc``, and which tokens name it."""
     gz = gz or load_gazetteer()
     index = ActorIndex()
-    matches = _gazetteer_matches(doc, gz)
+    # a place inside a longer person name is no actor ("Lima" of "Ana Lima")
+    in_names = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    matches = [m for m in _gazetteer_matches(doc, gz)
+               if not any(a <= m[0] and m[1] <= b and (b - a) > (m[1] - m[0])
+                          for a, b in in_names)]
     gz_tokens: dict[int, tuple[str, str]] = {}
     for start, end, key, how in matches:
         for i in range(start, end):
@@ -330,7 +334,14 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     for ent in persons:
         name = _person_name(ent, gz)
         if name and " " in name:
-            full_names.setdefault(name.split()[-1], name)
+            parts = name.split()
+            for part in {parts[-1], parts[0]}:  # "Austin"; "Wang" of "Wang Wenbin"
+                if part not in gz.titles and part.lower() not in gz.honorifics:
+                    if full_names.get(part, name) != name:
+                        full_names[part] = ""  # two persons share it: ambiguous
+                    else:
+                        full_names[part] = name
+    full_names = {k: v for k, v in full_names.items() if v}
     for ent in persons:
         if ent.start in index.by_token:
             continue

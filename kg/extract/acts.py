@@ -300,6 +300,10 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         near = _nearest_subject_verb(tok, ctx)  # "..., accusing it of": the clause just before
         if near is not None:
             return near
+    if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.head.i != tok.i:
+        # "told reporters that X was unacceptable and urged Y": the parser hangs the
+        # second verb on the clause; its subject is the speaker's
+        return agent_of(tok.head, ctx, depth + 1) or agent_of(tok.head.head, ctx, depth + 1)
     if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and \
                 match_trigger(tok.head) is not None:
@@ -795,6 +799,9 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.participants = _participants(tok, ctx)
     act.quote = _quote_in(span, ctx)
     act.date_text = _date_phrase(tok, ctx)
+    if act.date_text is None and tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "obj") \
+            and tok.head.lemma_.lower() in _LIGHT_VERBS:
+        act.date_text = _date_phrase(tok.head, ctx)  # "lodged a protest on Tuesday"
     act.back_reference = back_ref
     act.quoted = ctx.in_quote[tok.i]
     act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
@@ -888,7 +895,11 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         heads += [g for h in heads for g in h.children if g.dep_ == "conj"]
         reported = [by_trigger[h.i] for h in heads if h.i in by_trigger] or inner
         state = ctx.actors.state_of
-        if all(a.agent == agent or (state(a.agent) and state(a.agent) == state(agent))
+        plain = [c for c in tok.children if c.dep_ == "ccomp" and not any(
+            t.i in by_trigger for t in _own_clause(c))]
+        if plain:
+            reported = []  # "told reporters that X was unacceptable and urged Y": X is said
+        if reported and all(a.agent == agent or (state(a.agent) and state(a.agent) == state(agent))
                or a.type in ("decline", "request") for a in reported):
             return []  # its own side's act, or a refusal or request it reports
         # "the White House said Colombia had agreed": the report is a statement too
@@ -920,6 +931,12 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
     if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         act.conj_of = tok.head.i
     return [act]
+
+
+def _own_clause(head) -> list:
+    """The tokens of a clause without the clauses coordinated with it."""
+    skip = {t.i for c in head.children if c.dep_ == "conj" for t in c.subtree}
+    return [t for t in head.subtree if t.i not in skip]
 
 
 def _split_conjoined(act: FoundAct, ctx: _Context, sent) -> list[FoundAct]:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from .tables import read_table
 
-__all__ = ["Trigger", "load_lexicon", "match_trigger"]
+__all__ = ["Trigger", "load_lexicon", "match_trigger", "noun_type"]
 
 
 @dataclass(frozen=True)
@@ -97,3 +97,10 @@ def match_trigger(tok) -> Trigger | None:
         if _needs_hold(tok, t.needs):
             return t
     return None
+
+
+def noun_type(lemma: str) -> str | None:
+    """The act type a noun names on its own ("protest" -> protest), if any."""
+    entries = load_lexicon().get((lemma.lower(), "NOUN"), ())
+    plain = [t for t in entries if not t.needs]
+    return plain[0].type if plain else None

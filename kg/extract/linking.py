@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .actors import COUNTERPART, ActorIndex
 from .acts import FoundAct
+from .lexicon import noun_type
 
 __all__ = ["link_acts"]
 
@@ -94,8 +95,16 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
                 act.addressee = req.agent
             responds[act.key] = req.key
             continue
+        named = _named_object(act, kept, position, actors)
+        if named is not None:  # "rejected the protest", "denied the allegations"
+            responds[act.key] = named.key
+            if act.addressee is None:
+                act.addressee = named.agent
+            continue
         if act.type not in _REACTIVE and not act.cue_response and not act.punitive:
             continue
+        if actors.state_of(act.agent) is None and _top(actors, act.agent) is None:
+            continue  # whose side it is we do not know, so not whom it answers
         cand = _answered(act, kept, position, actors)
         if cand is not None and responds.get(cand.key) == act.key:
             cand = None  # never answer what answers you
@@ -122,6 +131,21 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
 _REACTIVE = {"decline", "accept", "denial", "protest", "accusation", "threat"}
 #: Acts that have an addressee even when the sentence names none (the other side).
 _DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat", "action"}
+
+
+def _named_object(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
+                  actors: ActorIndex) -> FoundAct | None:
+    """The other side's act a refusal or denial names as its object ("rejected the
+    protest" -> the protest), the nearest one before it."""
+    if act.type not in ("decline", "denial", "accept") or not act.object_lemma:
+        return None
+    wanted = noun_type(act.object_lemma)
+    if wanted is None or wanted == "request":
+        return None
+    here = position[act.key]
+    pool = [e for e in kept if e.type == wanted and position[e.key] < here
+            and not _same_side(actors, e.agent, act.agent)]
+    return pool[-1] if pool else None
 
 
 def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
@@ -245,6 +269,8 @@ def _counterparts(actors: ActorIndex):
 
     def counterpart(agent: str) -> str | None:
         side = actors.state_of(agent) or _top(actors, agent)
+        if side is None:
+            return None  # whose side it is we do not know, so not who the other is
         return next((k for k in ranked if k != side), None)
     return counterpart
 
