@@ -216,6 +216,7 @@ def test_extract_counterpart_belongs_to_the_other_side(nlp):
     ("Vietnam vowed to retaliate against China.", "threat"),
     ("Ghana recalled its envoy from Togo, citing hostile actions.", "accusation"),
     ("Britain withdrew from the talks with Iran.", "action"),
+    ("Latvia said it would downgrade relations with Russia.", "threat"),
     ("Australian intelligence attempted to intercept the telephone of Indonesia's president.", "action"),
 ])
 def test_extract_lexicon_patterns(nlp, text, expected):

@@ -518,6 +518,20 @@ def _date_phrase(tok, ctx: _Context) -> str | None:
     return None
 
 
+def _early_date(tok, ctx: _Context) -> str | None:
+    """"said on Tuesday it would...": a date the parser hung on what is said but
+    that stands before its subject belongs to the saying."""
+    for comp in tok.children:
+        if comp.dep_ != "ccomp":
+            continue
+        subj = _subject(comp)
+        for ent in ctx.sent_ents.get(ctx.sent_of[tok.i], ()):
+            if ent.label_ == "DATE" and tok.i < ent.start and subj is not None \
+                    and ent.end <= subj.i:
+                return ent.text
+    return None
+
+
 def _quote_in(span: tuple[int, int], ctx: _Context) -> str | None:
     text = ctx.text
     parts = [text[max(a, span[0]):min(b, span[1])] for a, b in ctx.quotes
@@ -923,7 +937,7 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
                                               None)
     act.quote = _quote_in(span, ctx)
     act.date_text = _date_phrase(tok, ctx) or next(
-        (d for d in (_date_phrase(t, ctx) for t in nested) if d), None)
+        (d for d in (_date_phrase(t, ctx) for t in nested) if d), None) or _early_date(tok, ctx)
     act.topic = _topic(tok, ctx) or next((t for t in (_topic(n, ctx) for n in nested) if t), None)
     act.participants = _participants(tok, ctx)
     act.cue_response = tok.lemma_.lower() in ("respond", "reply") or any(
