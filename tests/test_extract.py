@@ -344,3 +344,18 @@ def test_extract_said_that_and_urged_are_two_acts(nlp):
     [request] = acts_of(ex, "request")
     assert label(ex, request.agent) == "Ana Lima"
     assert label(ex, request.addressee) == "Paraguay"
+
+
+def test_extract_unlisted_ministry_of_a_state_is_its_body(nlp):
+    ex = extract(nlp, "South Korea's unification ministry called on North Korea to resume talks.")
+    [request] = acts_of(ex, "request")
+    body = next(a for a in ex.actors if a.key == request.agent)
+    assert body.kind == "government" and state_label(ex, body.key) == "South Korea"
+    assert label(ex, request.addressee) == "North Korea"
+
+
+def test_extract_speaker_the_parser_left_without_subject(nlp):
+    text = ("In a statement carried by the official news agency, Maria Silva, the deputy "
+            "foreign minister, said Chile had no interest in talks with Peru.")
+    ex = extract(nlp, text)
+    assert [label(ex, a.agent) for a in acts_of(ex, "statement")] == ["Maria Silva"]

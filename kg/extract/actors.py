@@ -226,6 +226,26 @@ def _body_at(head, gz: Gazetteer):
     return None
 
 
+def _other_body(head):
+    """A ministry or department the body list does not name ("South Korea's
+    unification ministry"): a body of its own type, named after its words."""
+    if head.lower_ not in ("ministry", "department", "agency", "office", "commission",
+                           "council", "directorate", "bureau", "service"):
+        return None
+    words = [t for t in head.lefts
+             if (t.dep_ in ("compound", "amod") and t.pos_ in ("NOUN", "ADJ")
+                 and t.text[:1].islower())
+             or (t.dep_ == "compound" and t.pos_ == "PROPN" and t.text.istitle()
+                 and t.ent_type_ == "")]
+    if not words:
+        return None
+    start = min(t.i for t in words)
+    phrase = " ".join(t.lower_ for t in head.doc[start:head.i + 1])
+    btype = "-".join(phrase.split())
+    template = " ".join(w.capitalize() for w in phrase.split()) + " of {state}"
+    return (btype, "government", template), start, head.i + 1
+
+
 def _np_bounds(head) -> tuple[int, int]:
     """Token bounds of the noun phrase of ``head`` without clauses after it."""
     start = head.left_edge.i
@@ -283,7 +303,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             continue
         if tok.i in gz_tokens and gz_tokens[tok.i][1] == "name":
             continue
-        hit = _body_at(tok, gz)
+        hit = _body_at(tok, gz) or _other_body(tok)
         if not hit:
             if tok.lower_ in _GENERIC_HEADS:
                 pending.append((tok, None))
@@ -402,6 +422,8 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             continue
         if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in tok.children):
             continue
+        if tok.dep_ == "appos" and index.by_token.get(tok.head.i, "").startswith("person/"):
+            continue  # "Maria Silva, the deputy foreign minister": her post, not another person
         if tok.dep_ == "compound":
             continue
         mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")]
@@ -584,7 +606,9 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
         start -= 2 if start > 1 else 1
     title_toks = list(doc[start:ent.start])
     # appositions: "Mularczyk, Poland's deputy foreign minister" / "the secretary, Gen. X"
-    for other in [root.head] if root.dep_ == "appos" else []:
+    title_head = root.head.pos_ == "NOUN" or root.head.lower_ in gz.titles \
+        or root.head.lower_ in _UNNAMED_PERSON  # "the press secretary, Gen. X", not "the agency, X"
+    for other in [root.head] if root.dep_ == "appos" and title_head else []:
         title_toks += list(doc[other.left_edge.i:other.i + 1])
     for child in root.children:
         if child.dep_ == "appos":

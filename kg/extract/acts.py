@@ -285,6 +285,9 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
     subj = _subject(tok)
     if subj is None and tok.tag_ == "VBN" and not any(c.dep_ == "aux" for c in tok.children):
         return None  # "when asked about...": a passive with no agent named
+    if subj is None and tok.dep_ == "ROOT" and match_trigger(tok) is not None \
+            and match_trigger(tok).type == _SPEECH:
+        return _stray_speaker(tok, ctx)
     if subj is not None:
         key = actor_at(subj, ctx)
         if key is None:
@@ -316,6 +319,21 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         return agent_of(tok.head, ctx, depth + 1)
     if tok.dep_ == "relcl":
         return actor_at(tok.head, ctx)
+    return None
+
+
+def _stray_speaker(tok, ctx: _Context) -> str | None:
+    """The speaker of a verb of saying the parser left without a subject: the
+    nearest person before it named as a subject or in apposition ("In a statement
+    carried by the agency, Kim Yo Jong, the leader's sister, said...")."""
+    sent = ctx.sent(tok)
+    for start, end, key in reversed(ctx.mentions):
+        if start >= tok.i or start < sent.start:
+            continue
+        root = ctx.doc[start:end].root
+        if ctx.actors.actors[key].kind == "person" and root.dep_ in ("appos", "nsubj", "dep",
+                                                                     "npadvmod"):
+            return key
     return None
 
 
