@@ -128,9 +128,10 @@ def _speech_subject(tok) -> object | None:
                 "say", "tell", "state", "add", "announce", "claim", "insist", "note")):
             gov = head.head if head.dep_ != "ROOT" else head
             if match_trigger(gov) is not None:
-                for c in gov.children:
-                    if c.dep_ in ("nsubj", "nsubjpass"):
-                        return c
+                for verb in (gov, gov.head) if gov.dep_ == "conj" else (gov,):
+                    for c in verb.children:  # "expelled X ... and said it would"
+                        if c.dep_ in ("nsubj", "nsubjpass"):
+                            return c
         if head.head.i == head.i:
             break
         head = head.head
