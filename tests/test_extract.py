@@ -359,3 +359,17 @@ def test_extract_speaker_the_parser_left_without_subject(nlp):
             "foreign minister, said Chile had no interest in talks with Peru.")
     ex = extract(nlp, text)
     assert [label(ex, a.agent) for a in acts_of(ex, "statement")] == ["Maria Silva"]
+
+
+def test_extract_declining_to_comment_refuses_nothing(nlp):
+    ex = extract(nlp, "The World Trade Organization declined to comment.")
+    assert not acts_of(ex, "decline")
+
+
+def test_extract_she_is_the_person_last_in_subject_position(nlp):
+    text = ('"We stand ready," said Trade Commissioner Valdis Dombrovskis of the European '
+            'Union.\n\nTrade Representative Katherine Tai of the United States defended the '
+            'tariffs. She said the tariffs would remain until Europe cut its subsidies.')
+    ex = extract(nlp, text)
+    last = [a for a in ex.acts if a.evidence[0].start >= text.index("She said")]
+    assert last and all(label(ex, a.agent) == "Katherine Tai" for a in last)

@@ -33,7 +33,7 @@ _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities"
                   "ministers", "lawmakers", "negotiators"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 _COUNTRY_WORDS = {"country", "nation", "kingdom", "republic"}
-_STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies",
+_STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies", "union",
                  "neighbours", "neighbors", "powers", "governments"}
 _TITLE_WORDS = {"state", "defense", "defence", "foreign", "affairs", "interior", "justice",
                 "treasury", "commerce", "trade", "security", "national"}
@@ -492,8 +492,12 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             key = f"{LOCAL}group/{slug(surface)}"
             index.add(doc, np_start, tok.i + 1, Found(key, surface, "group"), surface)
             last_group = key
-        elif last_group is not None and dets[:1] == ["the"]:
-            index.add(doc, np_start, tok.i + 1, index.actors[last_group], surface)
+        elif dets[:1] == ["the"]:
+            target = last_group or next(  # "the bloc": the union or alliance named last
+                (k for start, end, k in sorted(index.mentions, reverse=True)
+                 if start < tok.i and k.startswith("inst/INT/")), None)
+            if target is not None:
+                index.add(doc, np_start, tok.i + 1, index.actors[target], surface)
     return index
 
 

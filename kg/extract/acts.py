@@ -209,9 +209,17 @@ def _pronoun(tok, ctx: _Context) -> str | None:
             if (low in _PERSON_PRON) == (kind == "person"):
                 return key
     if low in _PERSON_PRON:
-        recent = [k for start, k in ctx.recent_speakers if start < tok.i and start > tok.i - 120]
-        if recent and ctx.actors.actors[recent[-1]].kind == "person":
-            return recent[-1]
+        # the last speaker, unless a person has since been the subject of a sentence
+        speakers = [(start, k) for start, k in ctx.recent_speakers
+                    if tok.i - 120 < start < tok.i and ctx.actors.actors[k].kind == "person"]
+        subject = next(((start, k) for start, end, k in reversed(ctx.mentions)
+                        if start < tok.i and not ctx.in_quote[start]
+                        and ctx.actors.actors[k].kind == "person"
+                        and ctx.doc[start:end].root.dep_ in ("nsubj", "nsubjpass")), None)
+        if speakers and (subject is None or subject[0] < speakers[-1][0]):
+            return speakers[-1][1]
+        if subject is not None:
+            return subject[1]
         return _last_mention(ctx, tok.i, lambda f: f.kind == "person", outside_quotes=True)
     if low in _THING_PRON:
         # "it" names things far more often than actors; as the subject of a
