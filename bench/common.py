@@ -121,7 +121,7 @@ def machine() -> dict[str, str]:
     return {
         "CPU": f"{os.cpu_count()} cores ({_cpu_model()}, {platform.machine()})",
         "Memory": f"{_memory_bytes() / 2**30:.0f} GiB",
-        "OS": f"{platform.system()} {platform.release()}",
+        "OS": f"{platform.system()} (kernel {'.'.join(platform.release().split('.')[:2])})",
         "Python": platform.python_version(),
         "spaCy": _version("spacy"),
         "pyoxigraph": _version("pyoxigraph"),
