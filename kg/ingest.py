@@ -21,8 +21,9 @@ from .store import Store
 __all__ = ["IngestReport", "ingest"]
 
 #: Articles the parser takes at a time (spaCy's ``nlp.pipe`` batch): larger batches parse
-#: faster up to about this size, and an article's graph is written this many articles later.
-BATCH_SIZE = 32
+#: a little faster, but an article's graph is written up to this many articles later, so a
+#: build that is stopped loses more parsing and readers see the store move in bigger steps.
+BATCH_SIZE = 16
 
 #: ``progress(status, what)``: status is "built", "unchanged" or "failed";
 #: ``what`` is the article id, or the error message of a failure.
