@@ -117,7 +117,7 @@ ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 
 
 def slug(text: str) -> str:
-    """A lower-case ASCII slug of ``text`` (``"Lloyd Austin"`` -> ``"lloyd-austin"``).
+    """A lower-case ASCII slug of ``text`` (``"Jane Roe"`` -> ``"jane-roe"``).
 
     >>> slug("Ministry of Foreign Affairs (China)")
     'ministry-of-foreign-affairs-china'
