@@ -71,8 +71,18 @@ def measure(plan: Plan, work: Path, log) -> dict:
                  "load_before": common.load_average()}
     started = time.perf_counter()
 
+    spent = out["minutes"] = {}
+    mark = time.perf_counter()
+
+    def lap(what: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        spent[what] = spent.get(what, 0.0) + (now - mark) / 60
+        mark = now
+
     log("ingest")
     out["ingest"] = ingest_bench.run(work, plan.articles, plan.jobs, plan.rounds, log=log)
+    lap("ingest")
 
     log("where ingest time goes")
     corpus = work / f"corpus-{plan.articles[0]}.jsonl"
@@ -84,6 +94,7 @@ def measure(plan: Plan, work: Path, log) -> dict:
     written = synthetic_graph.write_sizes(files)
     out["graphs"] = {n: {"quads": q, "articles": a, "bytes": files[n].stat().st_size}
                      for n, (q, a) in written.items()}
+    lap("ingest profile, synthetic graphs")
 
     biggest = max(plan.graph_sizes)
     rdflib_on_biggest = plan.rdflib_max >= biggest
@@ -92,6 +103,7 @@ def measure(plan: Plan, work: Path, log) -> dict:
     out["store"] = store_bench.run(files[biggest], work, plan.rounds,
                                    rdflib_rounds=plan.rounds - 1 if rdflib_on_biggest
                                    else plan.rounds, log=log)
+    lap("bulk load")
 
     out["queries"] = {}
     timed_out: dict[str, set[str]] = {"dkg": set(), "raw": set(), "rdflib": set()}
@@ -105,12 +117,14 @@ def measure(plan: Plan, work: Path, log) -> dict:
             shutil.rmtree(store_dir, ignore_errors=True)
             _json_run([sys.executable, str(BENCH / "store_bench.py"), "dkg", str(files[n]),
                        str(store_dir)])
+        lap(f"questions on {label}: dkg and raw pyoxigraph")
         common_args = ["--runs", str(plan.query_runs), "--timeout", str(plan.timeout),
                        "--budget", str(plan.budget)]
         skip = sorted(timed_out["dkg"] & timed_out["raw"])
         ox_result, ox_proc = _json_run(
             [sys.executable, str(BENCH / "query_bench.py"), "oxigraph", str(store_dir),
              *common_args, "--skip", *skip])
+        lap(f"questions on {label}: dkg and raw pyoxigraph")
         entry = {"oxigraph": ox_result, "store_bytes": _du(store_dir)}
         if n <= plan.rdflib_max:
             skip = sorted(timed_out["rdflib"])
@@ -118,6 +132,7 @@ def measure(plan: Plan, work: Path, log) -> dict:
                 [sys.executable, "-W", "ignore", str(BENCH / "query_bench.py"), "rdflib",
                  str(files[n]), *common_args, "--skip", *skip])
             entry["rdflib"] = rdf_result
+            lap(f"questions on {label}: rdflib (parse included)")
             if n == biggest:
                 load = rdf_result["_load"]
                 out["store"]["rdflib_samples"].append(load["seconds"])
@@ -247,7 +262,8 @@ def plot(result: dict, path: Path) -> None:
                     marker="o", label=f"{labels[engine]}: median over the questions",
                     linestyle="--" if engine == "raw" else "-")
     ax.axhline(limit, color="grey", linewidth=0.8, linestyle=":")
-    ax.text(sizes[0], limit * 1.08, f"stopped at {limit:g} s", color="grey", fontsize=8)
+    ax.text(sizes[-1], limit * 1.1, f"questions stopped at {limit:g} s", color="grey",
+            fontsize=8, ha="right")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("triples in the store")
@@ -268,7 +284,9 @@ def report(result: dict, plot_name: str, command: str) -> str:
            "Regenerate this page and its plot with `python bench/run.py` (from the "
            "repository's root, in the project's environment); `python bench/run.py --quick` "
            "is a smaller smoke run. The numbers below came from "
-           f"`{command}`, which took {result['seconds'] / 60:.1f} minutes.", "",
+           f"`{command}`, which took {result['seconds'] / 60:.1f} minutes: "
+           + "; ".join(f"{what} {m:.1f}" for what, m in result.get("minutes", {}).items()
+                       if m >= 0.05) + ".", "",
            "## Machine", "", "| | |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in m.items()]
     out += [f"| Load average (1 min) | {result['load_before']} before, "
