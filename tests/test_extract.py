@@ -373,3 +373,20 @@ def test_extract_she_is_the_person_last_in_subject_position(nlp):
     ex = extract(nlp, text)
     last = [a for a in ex.acts if a.evidence[0].start >= text.index("She said")]
     assert last and all(label(ex, a.agent) == "Katherine Tai" for a in last)
+
+
+def test_extract_known_person_belongs_to_their_state_without_a_state_in_the_text(nlp):
+    ex = extract(nlp, "President Donald Trump threatened tariffs on Monday.")
+    [threat] = acts_of(ex, "threat")
+    assert state_label(ex, threat.agent) == "United States"
+    [person] = [a for a in ex.actors if a.key == threat.agent]
+    assert person.label == "Donald Trump"
+
+
+def test_extract_lead_accusation_answers_the_request_told_after_it(nlp):
+    ex = extract(nlp, "Mexico accused Canada of interference on Friday. Earlier, Canada had "
+                      "called on the Mexican government to release the prisoners.")
+    [accusation] = acts_of(ex, "accusation")
+    [request] = acts_of(ex, "request")
+    assert state_label(ex, request.addressee) == "Mexico"
+    assert accusation.responds_to == request.key

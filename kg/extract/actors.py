@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..namespaces import slug
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, KnownPerson, load_gazetteer
 
 __all__ = ["Found", "ActorIndex", "find_actors", "LOCAL", "COUNTERPART"]
 
@@ -370,9 +370,12 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             continue
         if " " not in name and name in full_names:
             name = full_names[name]
+        known = gz.person(name)  # a person the gazetteer knows: one actor, any spelling
+        if known is not None:
+            name = known.name
         key = "person/" + slug(name)
-        found = Found(key, name, "person")
-        title_start, role, member = _person_post(ent, gz, gz_tokens, index)
+        found = Found(key, name, "person", wikidata=known.wikidata if known else None)
+        title_start, role, member = _person_post(ent, gz, gz_tokens, index, known)
         found.role = role
         found.member_of = member
         index.add(doc, ent.start, ent.end, found, _strip_det(ent))
@@ -596,8 +599,10 @@ def _person_name(ent, gz: Gazetteer) -> str:
     return name
 
 
-def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
-    """Where the title before a name starts, the post, and who the person belongs to."""
+def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex,
+                 known: KnownPerson | None = None):
+    """Where the title before a name starts, the post, and who the person belongs to
+    (the text first; else, for a ``known`` person, the gazetteer)."""
     doc = ent.doc
     root = ent.root
     title_toks = []
@@ -640,12 +645,18 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex):
         state = member or _state_in(title_toks, gz_tokens) or next(
             (index.demonym_of[t.i] for t in title_toks if t.i in index.demonym_of),
             None) or title_state or None
+        if state is None and known is not None and known.belongs_to.startswith("state/"):
+            state = known.belongs_to
         member = state
         if state and body_type:
             body = _state_body(gz, state, body_type)
             member = body.key
             if member not in index.actors:
                 index.actors[member] = body
+    if member is None and known is not None:
+        member = known.belongs_to  # an official of an international organisation
+    if member is not None and member not in index.actors and member in gz.entries:
+        index.actors[member] = _entry_found(gz, member)  # named only through the person
     if member is None and any(t.lower_ in ("counterpart", "counterparts")
                               for t in [*title_toks, *doc[max(0, start - 4):start]]):
         member = COUNTERPART  # "his counterpart, Minister X": the other side

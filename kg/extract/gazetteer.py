@@ -1,4 +1,5 @@
-"""The gazetteer: states, institutions, body types and titles, from the data files."""
+"""The gazetteer: states, institutions, known persons, body types and titles, from the
+data files."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,7 +7,7 @@ from functools import lru_cache
 
 from .tables import read_table, split_values
 
-__all__ = ["Entry", "Gazetteer", "load_gazetteer"]
+__all__ = ["Entry", "Gazetteer", "KnownPerson", "load_gazetteer"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,15 @@ class Entry:
     state: str | None = None  # key of the state it belongs to
     member_of: str | None = None  # key of the body it belongs to
     iso: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """A person the gazetteer knows: the name news gives them and whom they belong to."""
+
+    name: str
+    belongs_to: str  # a state key ("state/USA") or an institution key ("inst/INT/un")
     wikidata: str | None = None
 
 
@@ -36,6 +46,13 @@ class Gazetteer:
     first_words: frozenset[str] = frozenset()  # first tokens of every name, for fast matching
     honorifics: frozenset[str] = frozenset()
     media_words: frozenset[str] = frozenset()
+    persons: dict[str, KnownPerson] = field(default_factory=dict)  # full name -> person
+    surnames: dict[str, KnownPerson] = field(default_factory=dict)  # surname of one person only
+
+    def person(self, name: str) -> KnownPerson | None:
+        """The known person a name stands for: a full name or spelling, or the surname
+        of exactly one known person ("Mr Guterres")."""
+        return self.persons.get(name) or (self.surnames.get(name) if " " not in name else None)
 
     def body_key(self, state: str, body_type: str) -> str | None:
         """The institution that is ``state``'s body of that type, if the gazetteer has it
@@ -112,6 +129,29 @@ def load_gazetteer() -> Gazetteer:
                 gz.titles.setdefault(phrase.lower(), (row.get("role") or phrase,
                                                       row.get("body") or "", state))
     gz.honorifics = frozenset(honor)
+    _load_persons(gz)
     gz.media_words = frozenset(w.lower() for row in read_table("media_words.tsv")
                                for w in split_values(row["word"]))
     return gz
+
+
+def _load_persons(gz: Gazetteer) -> None:
+    """Known persons of ``persons.tsv``, by every spelling of their full name and, where
+    no other known person shares it, by their surname."""
+    shared: set[str] = set()
+    for row in read_table("persons.tsv"):
+        code = row["belongs_to"]
+        belongs = code if code.startswith("INT/") else f"state/{code}"
+        belongs = "inst/" + belongs if code.startswith("INT/") else belongs
+        if belongs not in gz.entries:
+            continue  # a state or organisation the gazetteer does not have
+        person = KnownPerson(row["name"], belongs, row.get("wikidata") or None)
+        for name in (row["name"], *split_values(row.get("aliases", ""))):
+            gz.persons.setdefault(name, person)
+            surname = name.split()[-1]
+            if len(name.split()) > 1 and surname not in shared:
+                if gz.surnames.get(surname, person) != person:
+                    shared.add(surname)
+                    gz.surnames.pop(surname, None)
+                else:
+                    gz.surnames[surname] = person

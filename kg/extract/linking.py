@@ -167,8 +167,13 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
         if before:
             return before[-1]
         after = [e for e in pool if position[e.key] > here]
-        if after and (act.type in _ALWAYS_RESPONDS or act.punitive) and wanted is not None:
+        if after and wanted is not None and (act.type in _ALWAYS_RESPONDS or act.punitive):
             return after[0]
+    if act.type in _REACTIVE:
+        # the lead tells the answer, the background later what it answers: the first
+        # act of the other side aimed at this one ("called on the Saudi government to")
+        return next((e for e in others if position[e.key] > here and e.addressee
+                     and _same_side(actors, e.addressee, act.agent)), None)
     return None
 
 
@@ -196,8 +201,12 @@ def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: Actor
         if not counts:
             continue
         target = sorted(counts, key=lambda k: (-counts[k], order[k]))[0]
-        if order[target] < order[act.key] and responds.get(target) != act.key and \
-                not _same_side(actors, by_key[target].agent, act.agent):
+        # a protest or threat may come in the text before what it answers, when that is
+        # aimed at its side; a request or a pledge is not an answer to a later act
+        aimed = act.type in _REACTIVE and by_key[target].addressee is not None and \
+            _same_side(actors, by_key[target].addressee, act.agent)
+        if (order[target] < order[act.key] or aimed) and responds.get(target) != act.key \
+                and not _same_side(actors, by_key[target].agent, act.agent):
             responds[act.key] = target
 
 
