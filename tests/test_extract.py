@@ -390,3 +390,13 @@ def test_extract_lead_accusation_answers_the_request_told_after_it(nlp):
     [request] = acts_of(ex, "request")
     assert state_label(ex, request.addressee) == "Mexico"
     assert accusation.responds_to == request.key
+
+
+def test_extract_bare_quote_paragraph_continues_the_statement_before_it(nlp):
+    first = '"The talks were long and frank," Foreign Minister Ana Silva of Portugal said.'
+    ex = extract(nlp, first + '\n\n"It is a fair position. It is one we stand by."')
+    [statement] = acts_of(ex, "statement")
+    assert label(ex, statement.agent) == "Ana Silva"
+    assert len(statement.evidence) >= 2  # the first quote and the paragraph after it
+    ex = extract(nlp, first + '\n\n"It is a fair position," she added.')
+    assert len(acts_of(ex, "statement")) == 2  # an attribution of its own: a new statement

@@ -73,6 +73,7 @@ class _Context:
         for a, b in quotes:
             inside[a:b] = b"\x01" * (b - a)
         self.in_quote = [bool(inside[t.idx]) for t in doc]
+        self._inside = inside
         self.mentions = sorted(actors.mentions)
         self.mention_starts = [m[0] for m in self.mentions]
         self.sents = list(doc.sents)
@@ -86,6 +87,10 @@ class _Context:
         self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
         self.recent_speakers: list[tuple[int, str]] = []  # (token, speaker) in text order
         self.theme = _theme(doc, actors)
+
+    def in_quote_char(self, i: int) -> bool:
+        """Whether character ``i`` of the text is inside a quotation."""
+        return bool(self._inside[i])
 
     def sent(self, tok):
         """The sentence of a token (``Token.sent`` recomputes it on every call)."""
@@ -690,6 +695,14 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                         and last.paragraph == para:
                     last.spans.append(span)  # the same speaker's quotation goes on
                     continue
+                if last is not None and last.type == "statement" and last.agent == speaker \
+                        and _bare_quote_paragraph(ctx, para) and \
+                        _paragraph_start(ctx.text, max(s for s, _ in last.spans)) == \
+                        _previous_paragraph(ctx.text, para):
+                    # a paragraph that is only a quotation, after the speaker's statement:
+                    # the statement goes on (no attribution, so no new act)
+                    last.spans.append(span)
+                    continue
                 sent_acts.append(FoundAct("", "statement", speaker, sent.root.i, [span],
                                           quote=_quote_in(span, ctx), speaker=speaker,
                                           quote_only=True, paragraph=para))
@@ -723,6 +736,31 @@ def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct
         req.participants = _participants(obj, ctx)
         return req
     return None
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph holding character ``pos`` starts."""
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _previous_paragraph(text: str, para: int) -> int:
+    """Where the paragraph before the one starting at ``para`` starts (blank lines skipped)."""
+    end = len(text[:para].rstrip())
+    return _paragraph_start(text, end) if end > 0 else -1
+
+
+def _bare_quote_paragraph(ctx: _Context, para: int) -> bool:
+    """Whether the paragraph starting at ``para`` is one quotation and nothing else (no
+    attribution of its own)."""
+    end = ctx.text.find("\n", para)
+    end = len(ctx.text) if end < 0 else end
+    body = ctx.text[para:end].strip()
+    if not body:
+        return False
+    inside = sum(1 for i in range(para, end) if ctx.in_quote_char(i) and not ctx.text[i].isspace())
+    outside = [ch for i, ch in enumerate(ctx.text[para:end], para)
+               if not ctx.in_quote_char(i) and ch.isalnum()]
+    return inside > 0 and not outside
 
 
 def _continued_quote_act(sent, speaker, acts: list[FoundAct], ctx: _Context):
