@@ -400,3 +400,12 @@ def test_extract_bare_quote_paragraph_continues_the_statement_before_it(nlp):
     assert len(statement.evidence) >= 2  # the first quote and the paragraph after it
     ex = extract(nlp, first + '\n\n"It is a fair position," she added.')
     assert len(acts_of(ex, "statement")) == 2  # an attribution of its own: a new statement
+
+
+def test_extract_political_party_is_one_organisation_with_its_acronym(nlp):
+    ex = extract(nlp, "Hungary's ruling Civic Alliance (CA) party says the treaty is void. "
+                      "CA also accused Austria of arrogance.")
+    parties = [a for a in ex.actors if a.label == "Civic Alliance"]
+    assert len(parties) == 1 and "CA" in parties[0].aliases
+    assert {a.agent for a in ex.acts} == {parties[0].key}
+    assert not [a for a in ex.actors if a.kind == "person"]

@@ -345,6 +345,9 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         for i in range(np_start, np_end):
             body_tokens.add(i)
 
+    # 2b. political parties: "the Labour Party", "the ruling Law and Justice (PiS) party"
+    _parties(doc, index, gz_tokens)
+
     # 3. persons (named entities), with posts and membership
     persons = [e for e in doc.ents if e.label_ == "PERSON" or (
         e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and _titled(doc, e.start, gz)
@@ -577,6 +580,44 @@ def _unrecognised_speakers(doc, gz_tokens) -> list:
         if post or not any(t.i in others for t in span):
             out.append(span)
     return out
+
+
+def _parties(doc, index: ActorIndex, gz_tokens) -> None:
+    """Political parties named before the word "party": the proper names (and an
+    acronym in brackets) in front of it; "Party" with a capital is part of the name.
+    A demonym in the name ("the Chinese Communist Party") gives the party's state."""
+    acronyms: dict[str, str] = {}
+    for tok in doc:
+        if tok.lower_ != "party" or tok.i in index.by_token:
+            continue
+        i = tok.i - 1
+        if i >= 2 and doc[i].text == ")" and doc[i - 2].text == "(":  # "(PiS)"
+            i -= 3
+        while i >= 0 and (doc[i].pos_ == "PROPN" or doc[i].lower_ == "and") \
+                and doc[i].i not in index.by_token and doc[i].tag_ != "POS":
+            i -= 1
+        span = [t for t in doc[i + 1:tok.i]]
+        while span and (span[0].lower_ == "and" or span[0].text in "()"):
+            span = span[1:]
+        acronym = next((t.text for n, t in enumerate(span) if 0 < n < len(span) - 1
+                        and span[n - 1].text == "(" and span[n + 1].text == ")"), None)
+        words = [t for t in span if t.text not in "()" and t.text != acronym]
+        if not any(t.pos_ == "PROPN" and t.i not in gz_tokens for t in words):
+            continue
+        if tok.text == "Party":
+            words.append(tok)
+        name = " ".join(t.text for t in words)
+        state = next((gz_tokens[t.i][0] for t in words if t.i in gz_tokens
+                      and gz_tokens[t.i][0].startswith("state/")), None)
+        found = Found("org/" + slug(name), name, "organization", member_of=state)
+        end = tok.i + 1 if tok.text == "Party" else tok.i
+        index.add(doc, span[0].i, end, found, name)
+        if acronym:
+            index.actors[found.key].aliases.add(acronym)
+            acronyms[acronym] = found.key
+    for tok in doc:  # the acronym alone, later on ("PiS said")
+        if tok.text in acronyms and tok.i not in index.by_token:
+            index.add(doc, tok.i, tok.i + 1, index.actors[acronyms[tok.text]], tok.text)
 
 
 def _titled(doc, start: int, gz: Gazetteer) -> bool:
