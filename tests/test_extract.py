@@ -409,3 +409,18 @@ def test_extract_political_party_is_one_organisation_with_its_acronym(nlp):
     assert len(parties) == 1 and "CA" in parties[0].aliases
     assert {a.agent for a in ex.acts} == {parties[0].key}
     assert not [a for a in ex.actors if a.kind == "person"]
+
+
+@pytest.mark.parametrize("text", [
+    '"This hostile step will not go unanswered," the Serbian foreign ministry said.',
+    "The spokeswoman for Serbia's foreign ministry promised retaliation against Croatia.",
+    "Serbia said Croatia would bear full responsibility for the consequences.",
+])
+def test_extract_warnings_of_retaliation_are_threats(nlp, text):
+    ex = extract(nlp, text)
+    assert [a.type for a in ex.acts] == ["threat"], text
+
+
+def test_extract_planning_a_response_is_no_threat(nlp):
+    ex = extract(nlp, "Serbia said it would coordinate its response with its partners.")
+    assert not acts_of(ex, "threat")

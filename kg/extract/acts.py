@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .actors import ActorIndex
 from .lexicon import Trigger, match_trigger
-from .tables import read_table
+from .tables import read_table, split_values
 
 __all__ = ["FoundAct", "find_acts"]
 
@@ -434,6 +434,8 @@ def _future(tok) -> bool:
 def _punitive_act(tok) -> bool:
     """Whether ``tok`` names a measure against someone (its verb or its object)."""
     table = _punitive()
+    if tok.lemma_.lower() in _retaliation()[1]:
+        return False  # "would coordinate its response": plans a measure, takes none
     if (tok.lemma_.lower(), "VERB") in table:
         return True
     return any(c.dep_ in ("dobj", "obj") and (c.lemma_.lower(), "NOUN") in table
@@ -453,6 +455,40 @@ def _blames(act: "FoundAct", ctx: _Context) -> bool:
         if span is not None and any(t.lemma_.lower() in words or t.lower_ in words
                                     for t in span if not _negated(t)):
             return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _retaliation() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """Warning words (with the verbs they must depend on) and the neutral verbs."""
+    warning, neutral = {}, set()
+    for row in read_table("retaliation.tsv"):
+        if row["kind"] == "neutral":
+            neutral.add(row["word"].lower())
+        else:
+            warning[row["word"].lower()] = frozenset(split_values(row.get("heads", "")))
+    return warning, frozenset(neutral)
+
+
+def _warns(act: "FoundAct", ctx: _Context) -> bool:
+    """Whether a statement or pledge warns of what will befall the other side
+    ("will receive an adequate answer", "promised retaliation")."""
+    warning, neutral = _retaliation()
+    for a, b in act.spans:
+        span = ctx.doc.char_span(a, b, alignment_mode="expand")
+        for t in span if span is not None else ():
+            heads = warning.get(t.lemma_.lower())
+            if heads is None or t.head.lemma_.lower() in neutral:
+                continue
+            verb = t
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            if heads and verb.lemma_.lower() not in heads:
+                continue
+            if _negated(verb) and t.lower_ != "unanswered":
+                continue
+            if act.type == "commitment" or _future(verb):
+                return True
     return False
 
 
@@ -707,7 +743,9 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                                           quote=_quote_in(span, ctx), speaker=speaker,
                                           quote_only=True, paragraph=para))
         for act in sent_acts:
-            if act.type == "statement" and _blames(act, ctx):
+            if act.type in ("statement", "commitment") and _warns(act, ctx):
+                act.type = "threat"  # "will not go unanswered", "promised retaliation"
+            elif act.type == "statement" and _blames(act, ctx):
                 act.type = "accusation"
         sent_acts.sort(key=lambda a: a.trigger)
         acts.extend(sent_acts)
