@@ -284,12 +284,12 @@ def test_extract_noun_act_without_author_is_its_governors(nlp):
 
 
 def test_extract_speaker_the_ner_missed_is_a_person(nlp):
-    text = ('"We will not accept this," said Maja Kocijancic, spokeswoman for the '
+    text = ('"We will not accept this," said Maja Kovacevic, spokeswoman for the '
             'European Union.')
     ex = extract(nlp, text)
-    person = next((a for a in ex.actors if a.label == "Maja Kocijancic"), None)
+    person = next((a for a in ex.actors if a.label == "Maja Kovacevic"), None)
     assert person is not None and person.kind == "person"
-    assert [label(ex, a.agent) for a in acts_of(ex, "decline")] == ["Maja Kocijancic"]
+    assert [label(ex, a.agent) for a in acts_of(ex, "decline")] == ["Maja Kovacevic"]
 
 
 def test_extract_ties_cut_with_a_state_are_addressed_to_it(nlp):
@@ -424,3 +424,12 @@ def test_extract_warnings_of_retaliation_are_threats(nlp, text):
 def test_extract_planning_a_response_is_no_threat(nlp):
     ex = extract(nlp, "Serbia said it would coordinate its response with its partners.")
     assert not acts_of(ex, "threat")
+
+
+def test_extract_body_said_after_a_named_person_is_the_speaker(nlp):
+    ex = extract(nlp, "Chile has turned down Bolivia's request to extradite former minister "
+                      "Jorge Paz Rivas, the Chilean Foreign Ministry said on Wednesday, arguing "
+                      "that the charges against him were politically motivated.")
+    [decline] = acts_of(ex, "decline")
+    assert label(ex, decline.agent) == "Chile"
+    assert not [a for a in ex.acts if a.agent and a.agent.startswith("person/")]

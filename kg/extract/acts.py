@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import bisect
 from functools import lru_cache
 
-from .actors import ActorIndex
+from .actors import LOCAL, ActorIndex
 from .lexicon import Trigger, match_trigger
 from .tables import read_table, split_values
 
@@ -304,6 +304,15 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         return _stray_speaker(tok, ctx)
     if subj is not None:
         key = actor_at(subj, ctx)
+        if key is not None and key.startswith("person/") and match_trigger(tok) is not None \
+                and match_trigger(tok).type == _SPEECH:
+            # "... extradite Jane Roe, the Foreign Ministry said": the parser took the
+            # reported clause's last name as the subject and the body as its apposition
+            body = next((actor_at(c, ctx) for c in subj.children if c.dep_ == "appos"
+                         and c.i in ctx.actors.by_token and not
+                         ctx.actors.by_token[c.i].startswith(("person/", LOCAL))), None)
+            if body is not None:
+                return body
         if key is None:
             for c in subj.children:
                 if c.dep_ == "conj":

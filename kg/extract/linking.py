@@ -157,7 +157,8 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     others = [e for e in kept if e is not act and not _same_side(actors, e.agent, act.agent)]
     if act.addressee is not None:
         aimed = [e for e in others if _same_side(actors, e.agent, act.addressee)]
-        others = aimed or others
+        # a protest or accusation aimed at a side answers that side, not a third one
+        others = aimed if act.type in ("accusation", "protest", "threat") else (aimed or others)
     for wanted in (*_ANSWERS.get(act.type, ()), None):
         pool = [e for e in others if wanted is None or e.type == wanted]
         if act.type in ("decline", "accept"):
