@@ -433,3 +433,17 @@ def test_extract_body_said_after_a_named_person_is_the_speaker(nlp):
     [decline] = acts_of(ex, "decline")
     assert label(ex, decline.agent) == "Chile"
     assert not [a for a in ex.acts if a.agent and a.agent.startswith("person/")]
+
+
+def test_extract_quote_attributed_after_its_second_sentence(nlp):
+    ex = extract(nlp, 'The panel, chaired by Lena Berg, released its findings on Monday. '
+                      '"These deaths were no accident. They were a policy," Lena Berg told '
+                      'reporters.')
+    quoted = [a for a in ex.acts if a.quote and "no accident" in a.quote]
+    assert quoted and all(label(ex, a.agent) == "Lena Berg" for a in quoted)
+
+
+def test_extract_report_speaks_for_its_author(nlp):
+    ex = extract(nlp, "The report, published on Tuesday by the Council of Europe, said Serbia "
+                      "had failed to protect journalists.")
+    assert [label(ex, a.agent) for a in ex.acts] == ["Council of Europe"]

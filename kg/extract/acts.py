@@ -198,6 +198,12 @@ def _act_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _documents() -> frozenset[str]:
+    """Words for a document that speaks for its author ("the report said")."""
+    return frozenset(r["word"].lower() for r in read_table("documents.tsv"))
+
+
+@lru_cache(maxsize=1)
 def _messages() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in read_table("messages.tsv"))
 
@@ -313,6 +319,8 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                          ctx.actors.by_token[c.i].startswith(("person/", LOCAL))), None)
             if body is not None:
                 return body
+        if key is None and subj.lemma_.lower() in _documents():
+            key = agent_of(subj, ctx, depth + 1)  # "the report, published by X, said"
         if key is None:
             for c in subj.children:
                 if c.dep_ == "conj":
@@ -644,22 +652,47 @@ def _topic(tok, ctx: _Context) -> str | None:
 
 # ---------------------------------------------------------------- quotes
 
+def _attributed_later(ctx: _Context, n: int, said_by) -> str | None:
+    """The speaker named after a quotation that runs on from sentence ``n`` into the
+    next sentences of its paragraph ('"These deaths are no accident. They are a
+    policy," the envoy said.')."""
+    sent = ctx.sents[n]
+    quote = next(((a, b) for a, b in ctx.quotes if a < sent.end_char and b > sent.start_char), None)
+    if quote is None or quote[1] <= sent.end_char - 2:
+        return None  # the quotation ends in this sentence
+    for later in ctx.sents[n + 1:n + 4]:
+        if "\n" in ctx.text[sent.end_char:later.start_char]:
+            return None
+        speaker = said_by(later)
+        if speaker is not None:
+            return speaker
+        if not any(ctx.in_quote[t.i] for t in later):
+            return None
+    return None
+
+
 def _attribute_quotes(ctx: _Context) -> None:
     """Find the speaker of every sentence that lies mostly inside quotation marks."""
     last_speaker = None
     last_para_end = -1
-    for sent in ctx.sents:
-        inside = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
-        words = sum(1 for t in sent if not t.is_punct)
-        speaker = None
+
+    def said_by(sent) -> str | None:
         for t in sent:
             if ctx.in_quote[t.i]:
                 continue
             trig = match_trigger(t)
             if trig is not None and trig.type == _SPEECH:
-                speaker = agent_of(t, ctx)
-                if speaker:
-                    break
+                found = agent_of(t, ctx)
+                if found:
+                    return found
+        return None
+
+    for n, sent in enumerate(ctx.sents):
+        inside = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
+        words = sum(1 for t in sent if not t.is_punct)
+        speaker = said_by(sent)
+        if speaker is None and words and inside / words > 0.5:
+            speaker = _attributed_later(ctx, n, said_by)  # '"A. B," she said.'
         if speaker is None and words and inside / words > 0.5:
             para_start = ctx.text.rfind("\n", 0, sent.start_char)
             if para_start <= last_para_end or last_speaker:
