@@ -447,3 +447,13 @@ def test_extract_report_speaks_for_its_author(nlp):
     ex = extract(nlp, "The report, published on Tuesday by the Council of Europe, said Serbia "
                       "had failed to protect journalists.")
     assert [label(ex, a.agent) for a in ex.acts] == ["Council of Europe"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ghana said it would lift its ban on Nigerian imports.", ["commitment"]),
+    ("Ghana lifted its ban on Nigerian imports.", ["action"]),
+    ("Ghana said it would ban Nigerian imports.", ["threat"]),
+    ("Kenya is committed to removing every barrier to trade with Uganda.", ["commitment"]),
+])
+def test_extract_lifting_a_measure_is_a_concession_not_a_threat(nlp, text, expected):
+    assert [a.type for a in extract(nlp, text).acts] == expected

@@ -303,6 +303,8 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                         return key
         return None
     subj = _subject(tok)
+    if subj is None and tok.dep_ == "acomp":
+        subj = _subject(tok.head)  # "Kenya is committed to...", "Japan is determined to"
     if subj is None and tok.tag_ == "VBN" and not any(c.dep_ == "aux" for c in tok.children):
         return None  # "when asked about...": a passive with no agent named
     if subj is None and tok.dep_ == "ROOT" and match_trigger(tok) is not None \
@@ -453,10 +455,30 @@ def _punitive_act(tok) -> bool:
     table = _punitive()
     if tok.lemma_.lower() in _retaliation()[1]:
         return False  # "would coordinate its response": plans a measure, takes none
+    if _relieves(tok):
+        return False  # "lift its ban": the end of a measure
     if (tok.lemma_.lower(), "VERB") in table:
         return True
     return any(c.dep_ in ("dobj", "obj") and (c.lemma_.lower(), "NOUN") in table
                for c in tok.children)
+
+
+@lru_cache(maxsize=1)
+def _relief() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in read_table("relief.tsv"))
+
+
+def _relieves(tok) -> bool:
+    """Whether ``tok`` lifts a measure ("suspend its levy", "ease sanctions")."""
+    table = _punitive()
+    return tok.lemma_.lower() in _relief() and any(
+        c.dep_ in ("dobj", "obj", "nsubjpass") and ((c.lemma_.lower(), "NOUN") in table
+                                                   or c.lemma_.lower() in _MEASURE_WORDS)
+        for c in tok.children)
+
+
+#: Nouns for a measure in force besides those of punitive.tsv ("its levy", "the duties").
+_MEASURE_WORDS = {"levy", "duty", "restriction", "quota", "curb", "measure", "requirement"}
 
 
 @lru_cache(maxsize=1)
@@ -911,9 +933,12 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             tok.lemma_.lower() == "welcome":
         return None  # "welcomed the decision" is no meeting
     if act_type == "action" and _future(tok) and not _negated(tok):
-        if not _punitive_act(tok):
+        if _relieves(tok):
+            act_type = "commitment"  # "would suspend its levy": a promised concession
+        elif not _punitive_act(tok):
             return None  # a plan, not yet an act
-        act_type = "threat"
+        else:
+            act_type = "threat"
     if tok.pos_ == "NOUN" and tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         return None  # "dissatisfaction and protest": one act
     if tok.pos_ != "NOUN" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and \
