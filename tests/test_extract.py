@@ -457,3 +457,17 @@ def test_extract_report_speaks_for_its_author(nlp):
 ])
 def test_extract_lifting_a_measure_is_a_concession_not_a_threat(nlp, text, expected):
     assert [a.type for a in extract(nlp, text).acts] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Belarus has repeatedly denied orchestrating the crossings.", ["denial"]),
+    ("Tajikistan's foreign ministry rejected that account within hours.", ["denial"]),
+    ("Belarus denied the envoy a visa.", ["decline"]),
+])
+def test_extract_denying_a_deed_or_an_account_is_a_denial(nlp, text, expected):
+    assert [a.type for a in extract(nlp, text).acts] == expected
+
+
+def test_extract_will_regret_is_no_protest_by_the_one_warned(nlp):
+    ex = extract(nlp, '"Brussels will regret this decision," the Belarusian spokesman said.')
+    assert not acts_of(ex, "protest")

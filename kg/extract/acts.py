@@ -932,6 +932,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             (c.dep_ == "prep" and c.lower_ == "with") for c in tok.children) and \
             tok.lemma_.lower() == "welcome":
         return None  # "welcomed the decision" is no meeting
+    if act_type == "protest" and tok.pos_ == "VERB" and _future(tok):
+        return None  # "Brussels will regret this": a warning to it, not its protest
     if act_type == "action" and _future(tok) and not _negated(tok):
         if _relieves(tok):
             act_type = "commitment"  # "would suspend its levy": a promised concession

@@ -60,6 +60,9 @@ def _needs_hold(tok, needs: str) -> bool:
                    if c.dep_ in ("advcl", "ccomp", "xcomp") for g in c.children)  # "for X to..."
     if kind == "obj" and not wanted:
         return any(c.dep_ in ("dobj", "obj") for c in tok.children)
+    if kind == "ing":  # "denied orchestrating the crossings"
+        return any(c.dep_ in ("xcomp", "dobj", "pcomp", "ccomp") and c.tag_ == "VBG"
+                   for c in tok.children)
     if kind == "oprd":
         return any(c.dep_ == "oprd" for c in tok.children)
     if kind == "obj":
