@@ -471,3 +471,11 @@ def test_extract_denying_a_deed_or_an_account_is_a_denial(nlp, text, expected):
 def test_extract_will_regret_is_no_protest_by_the_one_warned(nlp):
     ex = extract(nlp, '"Brussels will regret this decision," the Belarusian spokesman said.')
     assert not acts_of(ex, "protest")
+
+
+def test_extract_reaction_answers_the_other_sides_act_aimed_at_it(nlp):
+    ex = extract(nlp, "Latvia expelled two Belarusian diplomats on Monday. Belarus accused "
+                      "the Latvian government of hysteria.")
+    [action] = acts_of(ex, "action")
+    [accusation] = acts_of(ex, "accusation")
+    assert accusation.responds_to == action.key

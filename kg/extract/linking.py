@@ -114,6 +114,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
                 act.addressee = cand.agent
     kept = _merge_repeated_answers(kept, responds, actors)
     _link_to_focus(kept, responds, actors)
+    _link_to_lead(kept, responds, actors)
     _counter_claims(kept, responds, actors)
     counterpart = _counterparts(actors)
     _settle_counterparts(kept, actors, counterpart)
@@ -168,6 +169,10 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
         if before:
             return before[-1]
         after = [e for e in pool if position[e.key] > here]
+        if act.punitive and act.type not in _ALWAYS_RESPONDS:
+            # a measure told first is what the other side's later protests answer
+            after = [e for e in after if e.addressee is None
+                     or not _same_side(actors, e.addressee, act.agent)]
         if after and wanted is not None and (act.type in _ALWAYS_RESPONDS or act.punitive):
             return after[0]
     if act.type in _REACTIVE:
@@ -294,3 +299,32 @@ def _top(actors: ActorIndex, key: str | None) -> str | None:
         key = found.member_of
         seen += 1
     return None
+
+
+#: Acts that, answering nothing the text names, answer the other side's lead act.
+_ANSWERS_LEAD = {"accusation", "protest", "threat", "denial", "commitment", "action", "request",
+                 "claim"}
+
+
+def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
+    """A reaction of one side that the text links to nothing answers the other side's
+    lead act: the first act of that side aimed at it (the story's news is one side's
+    act and the other's reactions to it)."""
+    order = {a.key: n for n, a in enumerate(kept)}
+    for act in kept:
+        if act.key in responds or act.type not in _ANSWERS_LEAD:
+            continue
+        side = actors.state_of(act.agent) or _top(actors, act.agent)
+        if side is None:
+            continue
+        lead = next((e for e in kept if e is not act and e.addressee is not None
+                     and not _same_side(actors, e.agent, act.agent)
+                     and (actors.state_of(e.agent) or _top(actors, e.agent)) is not None
+                     and _same_side(actors, e.addressee, act.agent)
+                     and responds.get(e.key) != act.key), None)
+        if lead is None or (act.type in ("request", "commitment", "claim", "action")
+                            and order[lead.key] > order[act.key]):
+            continue
+        if act.type == "commitment" and lead.type != "request":
+            continue  # a pledge answers what was asked of it, not a refusal or a blow
+        responds[act.key] = lead.key
