@@ -479,3 +479,10 @@ def test_extract_reaction_answers_the_other_sides_act_aimed_at_it(nlp):
     [action] = acts_of(ex, "action")
     [accusation] = acts_of(ex, "accusation")
     assert accusation.responds_to == action.key
+
+
+def test_extract_body_title_takes_the_one_state_of_its_sentence(nlp):
+    ex = extract(nlp, "In Moscow, Foreign Ministry spokeswoman Olga Marina promised retaliation.")
+    [threat] = acts_of(ex, "threat")
+    assert label(ex, threat.agent) == "Olga Marina"
+    assert state_label(ex, threat.agent) == "Russia"

@@ -688,6 +688,11 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex,
             None) or title_state or None
         if state is None and known is not None and known.belongs_to.startswith("state/"):
             state = known.belongs_to
+        if state is None and body_type:
+            # "In Moscow, Foreign Ministry spokeswoman X said": the one state of the sentence
+            named = {gz_tokens[t.i][0] for t in ent.sent if t.i in gz_tokens
+                     and gz_tokens[t.i][0].startswith("state/")}
+            state = named.pop() if len(named) == 1 else None
         member = state
         if state and body_type:
             body = _state_body(gz, state, body_type)
