@@ -50,7 +50,7 @@ from .resources import ontology_path
 
 __all__ = [
     "FORMATS", "LOCK_FILE", "DEFAULT_LOCK_TIMEOUT", "Store", "open_store", "update_url_for",
-    "serialize_quads", "write_atomically", "has_merged_default_graph",
+    "serialize_quads", "write_atomically", "has_merged_default_graph", "article_graph",
 ]
 
 #: Export formats: name -> pyoxigraph format. Turtle and N-Triples merge all graphs.
@@ -519,15 +519,62 @@ class Store:
         (graphs from :func:`kg.build.extraction_graph` carry them already).
         """
         self._check_writable()
-        g = graph_iri(article_id)
-        if g == ONTOLOGY_GRAPH:
-            raise InputError(f"{article_id}: this article id is reserved; rename the article")
+        name = article_graph(article_id)
         triples = _triples_of(graph)
         triples += _provenance(article_id, content_hash, versions)
-        changed = self._replace_graph(ox.NamedNode(str(g)), triples)
+        changed = self._replace_graph(name, triples)
         if changed:
             self._wrote(len(triples))
         return changed
+
+    def put_articles(self, articles: Iterable[tuple[str, rdflib.Graph | Iterable[ox.Triple]]]
+                     ) -> list[bool]:
+        """Replace the named graphs of several ``(article_id, graph)``; whether each changed.
+
+        As :meth:`put_article` for each, with fewer transactions: the graphs of
+        articles new to the store go in together, in one transaction (on an
+        embedded store), a graph that replaces an older one in its own. Either way
+        a reader, or a build killed mid-write, sees each article whole or not at
+        all. A reserved id raises InputError before anything is written.
+        """
+        self._check_writable()
+        given = [(article_graph(article_id), _triples_of(graph)) for article_id, graph in articles]
+        changed = [False] * len(given)
+        fresh: dict[str, tuple[int, ox.NamedNode, list[ox.Triple]]] = {}
+        written = 0
+        for i, (name, triples) in enumerate(given):
+            if name.value in fresh:  # the same graph twice: the later one wins
+                written += self._insert_fresh(fresh, changed)
+            old = self._quads_of([name])
+            if not old:  # a new graph: it goes in with the other new ones
+                if triples:
+                    fresh[name.value] = (i, name, triples)
+                continue
+            if self._replace_old(name, triples, old):
+                changed[i] = True
+                written += len(triples)
+        written += self._insert_fresh(fresh, changed)
+        if written:
+            self._wrote(written)
+        return changed
+
+    def _insert_fresh(self, fresh: dict, changed: list[bool]) -> int:
+        """Write the pending new graphs of put_articles; how many triples went in."""
+        if not fresh:
+            return 0
+        graphs = [(name, triples) for _, name, triples in fresh.values()]
+        self._insert_graphs(graphs)
+        for i, _, _ in fresh.values():
+            changed[i] = True
+        fresh.clear()
+        return sum(len(triples) for _, triples in graphs)
+
+    def _insert_graphs(self, graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> None:
+        """Write several graphs that are empty (and their triples into the union), each
+        whole; here one transaction each."""
+        for name, triples in graphs:
+            self._insert_new(name, [ox.Quad(t.subject, t.predicate, t.object, name)
+                                    for t in triples])
 
     def _wrote(self, quads: int) -> None:
         """Called after an article is written, with its number of triples."""
@@ -559,13 +606,19 @@ class Store:
         return self._replace_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)), triples)
 
     def _replace_graph(self, name: ox.NamedNode, triples: list[ox.Triple]) -> bool:
-        new = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         old = self._quads_of([name])
         if not old:  # a new graph: nothing to drop, nothing to compare
-            if not new:
+            if not triples:
                 return False
-            self._insert_new(name, new)
+            self._insert_graphs([(name, triples)])
             return True
+        return self._replace_old(name, triples, old)
+
+    def _replace_old(self, name: ox.NamedNode, triples: list[ox.Triple],
+                     old: list[ox.Quad]) -> bool:
+        """Replace the ``old`` quads of graph ``name`` by ``triples`` unless they are the
+        same graph; whether it changed."""
+        new = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
         if _canonical(_as_stored(new)) == _canonical(_as_stored(old)):
             return False
         self._replace_existing(name, triples, old)
@@ -605,6 +658,15 @@ class Store:
                                                           {}, False)):
             self._run_update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         self._merge_checked = True
+
+
+def article_graph(article_id: str) -> ox.NamedNode:
+    """The named graph that holds an article; InputError for an id that would name the
+    ontology's graph."""
+    g = graph_iri(article_id)
+    if g == ONTOLOGY_GRAPH:
+        raise InputError(f"{article_id}: this article id is reserved; rename the article")
+    return ox.NamedNode(str(g))
 
 
 def _provenance(article_id: str, content_hash: str | None,
@@ -661,6 +723,20 @@ def _union_update(old: list[ox.Triple], new: list[ox.Triple]) -> str:
         # share a label between two blocks); the union holds a copy of them
         ops.append("INSERT DATA {\n" + " .\n".join(str(_relabel(t)) for t in new) + " .\n}")
     return "".join(" ;\n" + op for op in ops)
+
+
+def _nquads(graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> bytes:
+    """N-Quads of ground triples in their graphs, and of each triple once in the default
+    graph (the union)."""
+    parts = []
+    union: dict[str, None] = {}
+    for name, triples in graphs:
+        lines = [str(t) for t in triples]
+        tail = f" {name} .\n"
+        parts.append(tail.join(lines) + tail)
+        union.update(dict.fromkeys(lines))
+    parts.append(" .\n".join(union) + " .\n")
+    return "".join(parts).encode("utf-8")
 
 
 def _relabel(t: ox.Triple) -> ox.Triple:
@@ -784,14 +860,23 @@ class _LocalStore(Store):
             raise StoreError(f"cannot load {path} into the store {self.location}: "
                              f"{_one_line(exc)}") from None
 
-    def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
-        # Store.extend is one transaction and needs no SPARQL text to be written and parsed;
-        # the triples go into the default graph (the union) in the same transaction.
+    def _insert_graphs(self, graphs: list[tuple[ox.NamedNode, list[ox.Triple]]]) -> None:
+        # All in ONE transaction, the graphs and their triples in the default graph (the
+        # union), each once: as N-Quads text given to Store.load, which Oxigraph parses
+        # without holding the interpreter (made far faster than as many Quad objects);
+        # as Quad objects (Store.extend) when a blank node is among them, whose label a
+        # parser need not keep.
         self._merge_existing()
+        inner = self._inner()
         try:
-            self._inner().extend(quads + [ox.Quad(q.subject, q.predicate, q.object)
-                                          for q in quads])
-        except (OSError, RuntimeError) as exc:
+            if any(_blank_in(t) for _, triples in graphs for t in triples):
+                union = dict.fromkeys(t for _, triples in graphs for t in triples)
+                inner.extend([ox.Quad(t.subject, t.predicate, t.object, name)
+                              for name, triples in graphs for t in triples]
+                             + [ox.Quad(t.subject, t.predicate, t.object) for t in union])
+            else:
+                inner.load(_nquads(graphs), ox.RdfFormat.N_QUADS)
+        except (OSError, RuntimeError, SyntaxError) as exc:
             raise StoreError(f"cannot write to the store {self.location}: "
                              f"{_one_line(exc)}") from None
 
