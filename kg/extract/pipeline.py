@@ -41,12 +41,17 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
         return text[a:b].strip()
 
     def span(a: int, b: int) -> Span:
+        while b > a and text[b - 1].isspace():  # a sentence's trailing line breaks
+            b -= 1
+        while a < b and text[a].isspace():
+            a += 1
         return Span(a, b, text[a:b], sentence_of(a))
 
     acts = []
     used: set[str] = set()
     for d in result["acts"]:
-        spans = tuple(sorted({span(a, b) for a, b in d["spans"] if a < b}))
+        spans = tuple(sorted({sp for a, b in d["spans"] if a < b
+                              for sp in [span(a, b)] if sp.start < sp.end}))
         if not spans:
             continue
         date = resolve_date(d["date_text"], article.published) if d.get("date_text") else None
@@ -63,7 +68,8 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
     found = {d["key"]: d for d in result["actors"]}
     actors = []
     for key, d in sorted(found.items()):
-        mentions = tuple(sorted({span(a, b) for a, b in d["spans"] if a < b}))
+        mentions = tuple(sorted({sp for a, b in d["spans"] if a < b
+                                 for sp in [span(a, b)] if sp.start < sp.end}))
         scoped = _scope(key, article.id)
         if not mentions and scoped not in used:
             continue
