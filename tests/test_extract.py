@@ -486,3 +486,9 @@ def test_extract_body_title_takes_the_one_state_of_its_sentence(nlp):
     [threat] = acts_of(ex, "threat")
     assert label(ex, threat.agent) == "Olga Marina"
     assert state_label(ex, threat.agent) == "Russia"
+
+
+def test_extract_remark_of_a_source_who_speaks_for_no_side_is_no_act(nlp):
+    ex = extract(nlp, "Chad expelled the French ambassador on Monday. A trade diplomat in "
+                      "Geneva said the dispute was unlikely to end soon.")
+    assert [a.type for a in ex.acts] == ["action"]

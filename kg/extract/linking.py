@@ -2,7 +2,7 @@
 mentions of one act ("the PRC has declined our request") merged into it."""
 from __future__ import annotations
 
-from .actors import COUNTERPART, ActorIndex
+from .actors import COUNTERPART, LOCAL, ActorIndex
 from .acts import FoundAct
 from .lexicon import noun_type
 
@@ -82,6 +82,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
             continue
         kept.append(act)
 
+    kept = [a for a in kept if not _commentary(a, actors)]
     responds: dict[str, str] = {}
     position = {a.key: n for n, a in enumerate(kept)}
     for act in kept:
@@ -328,3 +329,11 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
         if act.type == "commitment" and lead.type != "request":
             continue  # a pledge answers what was asked of it, not a refusal or a blow
         responds[act.key] = lead.key
+
+
+def _commentary(act: FoundAct, actors: ActorIndex) -> bool:
+    """Whether an act is a remark by an unnamed source who speaks for no side ("a trade
+    diplomat in Geneva said"): commentary on the story, not an act of one of its sides."""
+    return act.type == "statement" and act.agent is not None \
+        and act.agent.startswith(LOCAL) and actors.state_of(act.agent) is None \
+        and _top(actors, act.agent) is None
