@@ -492,3 +492,21 @@ def test_extract_remark_of_a_source_who_speaks_for_no_side_is_no_act(nlp):
     ex = extract(nlp, "Chad expelled the French ambassador on Monday. A trade diplomat in "
                       "Geneva said the dispute was unlikely to end soon.")
     assert [a.type for a in ex.acts] == ["action"]
+
+
+def test_extract_unnamed_post_and_its_named_holder_are_one_actor(nlp):
+    ex = extract(nlp, "The Chilean ambassador to the United Nations called for a vote. "
+                      "The Chilean ambassador to the United Nations, Rosa Campos, said the "
+                      "vote was urgent.")
+    persons = [a for a in ex.actors if a.kind == "person"]
+    assert [p.label for p in persons] == ["Rosa Campos"]
+    [request] = acts_of(ex, "request")
+    assert request.agent == persons[0].key
+
+
+def test_extract_accusation_aimed_at_a_third_side_answers_nothing_of_another(nlp):
+    ex = extract(nlp, "Israel called for the resignation of the UN chief, Ana Lopes. "
+                      "Ana Lopes of the United Nations rejected the call. "
+                      "Ana Lopes also condemned the attacks by Hamas.")
+    [accusation] = acts_of(ex, "accusation")
+    assert accusation.responds_to is None

@@ -373,7 +373,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             continue
         if " " not in name and name in full_names:
             name = full_names[name]
-        known = gz.person(name)  # a person the gazetteer knows: one actor, any spelling
+        known = gz.person(name, index.actors.keys())  # one actor, any spelling
         if known is not None:
             name = known.name
         key = "person/" + slug(name)
@@ -382,6 +382,16 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         found.role = role
         found.member_of = member
         index.add(doc, ent.start, ent.end, found, _strip_det(ent))
+        head = ent.root.head
+        if ent.root.dep_ == "appos" and head.i < ent.start and (
+                head.lower_ in gz.titles or head.lower_ in _UNNAMED_PERSON):
+            # "the Israeli ambassador to the UN, Jane Roe": the post names her too
+            a, b = head.left_edge.i, ent.start
+            while b > a and doc[b - 1].is_punct:
+                b -= 1
+            if b > a and not any(i in index.by_token and index.by_token[i].startswith("person/")
+                                 for i in range(a, b)):
+                index.actors[key].aliases.add(_strip_det(doc[a:b]))
         if title_start < ent.start:
             index.actors[key].aliases.add(doc[title_start:ent.end].text)
             for i in range(title_start, ent.start):
@@ -504,7 +514,40 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                  if start < tok.i and k.startswith("inst/INT/")), None)
             if target is not None:
                 index.add(doc, np_start, tok.i + 1, index.actors[target], surface)
+    _merge_posts_into_holders(index)
     return index
+
+
+def _merge_posts_into_holders(index: ActorIndex) -> None:
+    """An unnamed person named by a post that a named person of the text holds ("the
+    Israeli ambassador to the UN" ... "the Israeli ambassador to the UN, Jane Roe") is
+    that person: one actor, not two."""
+    holders: dict[str, str] = {}
+    for key, found in index.actors.items():
+        if key.startswith("person/") and found.role:
+            holders.setdefault(_post_words(found.role), key)
+            for alias in found.aliases:
+                words = _post_words(alias)
+                if words and words != _post_words(found.label):
+                    holders.setdefault(words, key)
+    for key, found in list(index.actors.items()):
+        if not key.startswith(LOCAL + "person/"):
+            continue
+        holder = holders.get(_post_words(found.label))
+        if holder is None:
+            continue
+        target = index.actors[holder]
+        target.aliases |= found.aliases
+        target.spans.extend(found.spans)
+        index.by_token.update({i: holder for i, k in index.by_token.items() if k == key})
+        index.mentions[:] = [(a, b, holder if k == key else k) for a, b, k in index.mentions]
+        del index.actors[key]
+
+
+def _post_words(text: str) -> str:
+    """A post's words for comparison: lower case, no article, no punctuation."""
+    words = [w.strip(".,'’\"").lower() for w in text.split()]
+    return " ".join(w for w in words if w and w not in ("the", "a", "an"))
 
 
 def _unstated_body(doc, tok, btype, np_start, index: ActorIndex, body_tokens: set[int]) -> None:

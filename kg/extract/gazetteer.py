@@ -47,12 +47,22 @@ class Gazetteer:
     honorifics: frozenset[str] = frozenset()
     media_words: frozenset[str] = frozenset()
     persons: dict[str, KnownPerson] = field(default_factory=dict)  # full name -> person
-    surnames: dict[str, KnownPerson] = field(default_factory=dict)  # surname of one person only
+    surnames: dict[str, tuple[KnownPerson, ...]] = field(default_factory=dict)
 
-    def person(self, name: str) -> KnownPerson | None:
-        """The known person a name stands for: a full name or spelling, or the surname
-        of exactly one known person ("Mr Guterres")."""
-        return self.persons.get(name) or (self.surnames.get(name) if " " not in name else None)
+    def person(self, name: str, context: frozenset[str] | set[str] = frozenset()
+               ) -> KnownPerson | None:
+        """The known person a name stands for: a full name or spelling, or a surname
+        ("Mr Guterres") of one known person, or of the one of several whose state or
+        organisation is among the ``context`` keys (the actors the text names)."""
+        if name in self.persons:
+            return self.persons[name]
+        if " " in name:
+            return None
+        found = self.surnames.get(name, ())
+        if len(found) == 1:
+            return found[0]
+        named = [p for p in found if p.belongs_to in context]
+        return named[0] if len(named) == 1 else None
 
     def body_key(self, state: str, body_type: str) -> str | None:
         """The institution that is ``state``'s body of that type, if the gazetteer has it
@@ -136,9 +146,8 @@ def load_gazetteer() -> Gazetteer:
 
 
 def _load_persons(gz: Gazetteer) -> None:
-    """Known persons of ``persons.tsv``, by every spelling of their full name and, where
-    no other known person shares it, by their surname."""
-    shared: set[str] = set()
+    """Known persons of ``persons.tsv``, by every spelling of their full name and by
+    their surname (which several may share)."""
     for row in read_table("persons.tsv"):
         code = row["belongs_to"]
         belongs = code if code.startswith("INT/") else f"state/{code}"
@@ -149,9 +158,5 @@ def _load_persons(gz: Gazetteer) -> None:
         for name in (row["name"], *split_values(row.get("aliases", ""))):
             gz.persons.setdefault(name, person)
             surname = name.split()[-1]
-            if len(name.split()) > 1 and surname not in shared:
-                if gz.surnames.get(surname, person) != person:
-                    shared.add(surname)
-                    gz.surnames.pop(surname, None)
-                else:
-                    gz.surnames[surname] = person
+            if len(name.split()) > 1 and person not in gz.surnames.get(surname, ()):
+                gz.surnames[surname] = (*gz.surnames.get(surname, ()), person)

@@ -208,6 +208,8 @@ def _link_to_focus(kept: list[FoundAct], responds: dict[str, str], actors: Actor
         if not counts:
             continue
         target = sorted(counts, key=lambda k: (-counts[k], order[k]))[0]
+        if _aimed_elsewhere(act, by_key[target], actors):
+            continue
         # a protest or threat may come in the text before what it answers, when that is
         # aimed at its side; a request or a pledge is not an answer to a later act
         aimed = act.type in _REACTIVE and by_key[target].addressee is not None and \
@@ -326,6 +328,8 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
         if lead is None or (act.type in ("request", "commitment", "claim", "action")
                             and order[lead.key] > order[act.key]):
             continue
+        if _aimed_elsewhere(act, lead, actors):
+            continue
         if act.type == "commitment" and lead.type != "request":
             continue  # a pledge answers what was asked of it, not a refusal or a blow
         responds[act.key] = lead.key
@@ -337,3 +341,10 @@ def _commentary(act: FoundAct, actors: ActorIndex) -> bool:
     return act.type == "statement" and act.agent is not None \
         and act.agent.startswith(LOCAL) and actors.state_of(act.agent) is None \
         and _top(actors, act.agent) is None
+
+
+def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> bool:
+    """Whether a protest, accusation or threat is aimed at another side than the one
+    whose act ``target`` is ("condemned the attacks by Hamas" answers no act of Israel)."""
+    return act.type in ("accusation", "protest", "threat") and act.addressee is not None \
+        and not _same_side(actors, act.addressee, target.agent)
