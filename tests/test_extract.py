@@ -510,3 +510,18 @@ def test_extract_accusation_aimed_at_a_third_side_answers_nothing_of_another(nlp
                       "Ana Lopes also condemned the attacks by Hamas.")
     [accusation] = acts_of(ex, "accusation")
     assert accusation.responds_to is None
+
+
+def test_extract_statement_after_a_threat_aimed_at_its_side_answers_it(nlp):
+    ex = extract(nlp, "Beijing threatened a boycott of Australian wine on Monday. "
+                      "Canberra said on Tuesday that its position was unchanged.")
+    [threat] = acts_of(ex, "threat")
+    [statement] = acts_of(ex, "statement")
+    assert statement.responds_to == threat.key
+
+
+def test_extract_statement_after_a_refusal_of_its_sides_request_answers_nothing(nlp):
+    ex = extract(nlp, "Japan declined South Korea's request for talks on Monday. "
+                      "Seoul said on Tuesday that the talks had aimed to ease tension.")
+    [statement] = acts_of(ex, "statement")
+    assert statement.responds_to is None

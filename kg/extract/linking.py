@@ -115,9 +115,9 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
                 act.addressee = cand.agent
     kept = _merge_repeated_answers(kept, responds, actors)
     _link_to_focus(kept, responds, actors)
-    _link_to_lead(kept, responds, actors)
-    _counter_claims(kept, responds, actors)
     counterpart = _counterparts(actors)
+    _link_to_lead(kept, responds, actors, counterpart)
+    _counter_claims(kept, responds, actors)
     _settle_counterparts(kept, actors, counterpart)
     for act in kept:
         act.responds_to_key = responds.get(act.key)
@@ -305,33 +305,42 @@ def _top(actors: ActorIndex, key: str | None) -> str | None:
 
 
 #: Acts that, answering nothing the text names, answer the other side's lead act.
-_ANSWERS_LEAD = {"accusation", "protest", "threat", "denial", "commitment", "action", "request",
+_ANSWERS_LEAD = {"accusation", "protest", "threat", "denial", "commitment", "action", "request", "statement",
                  "claim"}
 
 
-def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex) -> None:
+def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex,
+                  counterpart) -> None:
     """A reaction of one side that the text links to nothing answers the other side's
     lead act: the first act of that side aimed at it (the story's news is one side's
     act and the other's reactions to it)."""
     order = {a.key: n for n, a in enumerate(kept)}
+
+    def aimed_at(e: FoundAct) -> str | None:  # whom an act is aimed at, said or implied
+        if e.addressee is None and e.type in _DIRECTED and e.subtype != "recovery":
+            return counterpart(e.agent)
+        return e.addressee
+
     for act in kept:
         if act.key in responds or act.type not in _ANSWERS_LEAD:
             continue
         side = actors.state_of(act.agent) or _top(actors, act.agent)
         if side is None:
             continue
-        lead = next((e for e in kept if e is not act and e.addressee is not None
+        lead = next((e for e in kept if e is not act and aimed_at(e) is not None
                      and not _same_side(actors, e.agent, act.agent)
                      and (actors.state_of(e.agent) or _top(actors, e.agent)) is not None
-                     and _same_side(actors, e.addressee, act.agent)
+                     and _same_side(actors, aimed_at(e), act.agent)
                      and responds.get(e.key) != act.key), None)
-        if lead is None or (act.type in ("request", "commitment", "claim", "action")
+        if lead is None or (act.type in ("request", "commitment", "claim", "action", "statement")
                             and order[lead.key] > order[act.key]):
             continue
         if _aimed_elsewhere(act, lead, actors):
             continue
         if act.type == "commitment" and lead.type != "request":
             continue  # a pledge answers what was asked of it, not a refusal or a blow
+        if act.type == "statement" and lead.type in ("decline", "accept"):
+            continue  # the refused side's remarks explain its own request, they answer nothing
         responds[act.key] = lead.key
 
 
