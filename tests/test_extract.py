@@ -525,3 +525,11 @@ def test_extract_statement_after_a_refusal_of_its_sides_request_answers_nothing(
                       "Seoul said on Tuesday that the talks had aimed to ease tension.")
     [statement] = acts_of(ex, "statement")
     assert statement.responds_to is None
+
+
+def test_extract_request_asked_once_again_is_the_same_request(nlp):
+    ex = extract(nlp, "Greece's foreign ministry on Tuesday repeated its call for Turkey to "
+                      "withdraw its survey ship. \"Greece once again urges Turkey to withdraw "
+                      "the ship at once,\" the ministry said.")
+    [request] = acts_of(ex, "request")
+    assert len(request.evidence) == 2

@@ -912,6 +912,11 @@ def _thing(tok) -> str | None:
     return None
 
 
+#: Words that tell an act is told or done again ("once again urged", "repeated its call").
+_AGAIN = {"again", "anew"}
+_REPEAT_VERBS = {"repeat", "reiterate", "renew", "restate"}
+
+
 def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     """The act a lexicon trigger asserts, with its participants, or None when it is
     negated, doubted, planned, or only the content of another act."""
@@ -950,8 +955,11 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     if governing is not None and tok.pos_ != "NOUN":
         return None  # "refused to accept": the content of the refusal, not an act
     agent = agent_of(tok, ctx)
-    back_ref = False
-    if tok.pos_ == "NOUN":
+    # "once again urges", "repeated its call": the act told before, asked anew
+    back_ref = any(c.dep_ == "advmod" and c.lower_ in _AGAIN for c in tok.children) or (
+        tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "obj")
+        and tok.head.lemma_.lower() in _REPEAT_VERBS)
+    if tok.pos_ == "NOUN" and not back_ref:
         dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
         has_content = any(c.dep_ in ("prep", "acl", "relcl", "xcomp") for c in tok.children)
         back_ref = bool(dets & ({"the", "this", "that", "our", "its", "their", "his", "her"})) \

@@ -230,6 +230,9 @@ def _merge_repeated_answers(kept: list[FoundAct], responds: dict[str, str],
         target = responds.get(act.key)
         if act.type in ("decline", "accept") and target:
             key = (act.type, actors.state_of(act.agent) or act.agent, target)
+            if key in first and act.quoted and act.agent != first[key].agent:
+                out.append(act)  # another voice of the side, in its own words: its own act
+                continue
             if key in first:
                 first[key].spans.extend(s for s in act.spans if s not in first[key].spans)
                 responds.pop(act.key)
