@@ -67,7 +67,7 @@ def run(nquads: Path, work: Path, rounds: int = 3, rdflib_rounds: int | None = N
     samples = [s for s, _ in rdf]
     b = median(samples) if samples else float("nan")
     return {"runs": rounds, "dkg_s": d, "rdflib_s": b, "speedup": b / d,
-            "rdflib_samples": samples,
+            "rdflib_samples": samples, "dkg_samples": [s for s, _ in dkg],
             "dkg_rss": max(p.peak_rss for _, p in dkg),
             "rdflib_rss": max((p.peak_rss for _, p in rdf), default=0),
             "store_dir": store}
