@@ -146,3 +146,21 @@ def test_ingest_store_error_in_the_writer_is_raised(monkeypatch):
         with pytest.raises(StoreError, match="the disk is full"):
             ingest(articles, st)
         assert len(calls) == 1  # nothing more was written after the error
+
+
+def test_provenance_answers_as_is_current_does(tmp_path):
+    from kg import __version__
+    from kg.build import extraction_triples
+    from kg.namespaces import article_iri
+
+    articles = [Article(f"a{i}", f"text {i}\n") for i in range(3)]
+    with open_store(tmp_path / "s") as st:
+        st.put_articles([(a.id, extraction_triples(Extraction(a, (), (), "m 1"), __version__))
+                         for a in articles])
+        found = st.provenance()
+        for a in articles + [Article("a0", "changed\n"), Article("new", "text\n")]:
+            for version, model in ((__version__, "m 1"), ("0.0.0", "m 1"), (__version__, "m 2")):
+                key = (str(article_iri(a.id)), "sha256:" + a.sha256, version, model)
+                assert (key in found.get(str(graph_iri(a.id)), ())) == st.is_current(
+                    a.id, a.sha256, version, model)
+        assert st.is_current("a1", articles[1].sha256, __version__, "m 1")
