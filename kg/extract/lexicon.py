@@ -91,9 +91,25 @@ def _needs_hold(tok, needs: str) -> bool:
     return False
 
 
+def _lemmas(tok) -> tuple[str, ...]:
+    """The lemma the parser gave, then, for a verb the lexicon does not know under it,
+    the word's stem by the regular endings ("hopes" parsed as "hop" -> "hope")."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("VERB", "AUX"):
+        return (lemma,)
+    word = tok.lower_
+    stems = [word[:-1] for end in ("es", "ed") if word.endswith(end)]
+    stems += [word[:-1] for end in ("s",) if word.endswith(end) and not word.endswith("ss")]
+    stems += [word[:-3] + "e" for end in ("ing",) if word.endswith(end)]
+    return (lemma, *(s for s in stems if s != lemma))
+
+
 def match_trigger(tok) -> Trigger | None:
     """The lexicon entry ``tok`` triggers, if its condition holds."""
-    entries = load_lexicon().get((tok.lemma_.lower(), _pos_class(tok)))
+    lexicon = load_lexicon()
+    pos = _pos_class(tok)
+    entries = next((lexicon[(lemma, pos)] for lemma in _lemmas(tok) if (lemma, pos) in lexicon),
+                   None)
     if not entries:
         return None
     for t in entries:
