@@ -533,3 +533,11 @@ def test_extract_request_asked_once_again_is_the_same_request(nlp):
                       "the ship at once,\" the ministry said.")
     [request] = acts_of(ex, "request")
     assert len(request.evidence) == 2
+
+
+def test_extract_measure_taken_for_a_wrong_is_also_an_accusation(nlp):
+    ex = extract(nlp, "Bolivia declared the Peruvian ambassador persona non grata for meddling "
+                      "in its internal affairs.")
+    assert sorted(a.type for a in ex.acts) == ["accusation", "action"]
+    [accusation] = acts_of(ex, "accusation")
+    assert label(ex, accusation.agent) == "Bolivia"

@@ -811,6 +811,15 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                 act.type = "threat"  # "will not go unanswered", "promised retaliation"
             elif act.type == "statement" and _blames(act, ctx):
                 act.type = "accusation"
+        if not any(a.type == "accusation" for a in sent_acts):
+            for act in list(sent_acts):
+                if act.type in ("request", "action") and _blames(act, ctx):
+                    # "declared the envoy persona non grata for meddling": a blame too
+                    blame = FoundAct("", "accusation", act.agent, act.trigger, list(act.spans),
+                                     addressee=act.addressee, quote=act.quote,
+                                     speaker=act.speaker, date_text=act.date_text)
+                    sent_acts.append(blame)
+                    break
         sent_acts.sort(key=lambda a: a.trigger)
         acts.extend(sent_acts)
     for n, act in enumerate(acts, 1):
