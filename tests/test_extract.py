@@ -541,3 +541,11 @@ def test_extract_measure_taken_for_a_wrong_is_also_an_accusation(nlp):
     assert sorted(a.type for a in ex.acts) == ["accusation", "action"]
     [accusation] = acts_of(ex, "accusation")
     assert label(ex, accusation.agent) == "Bolivia"
+
+
+def test_extract_participle_after_a_call_says_what_the_call_asks(nlp):
+    ex = extract(nlp, "Peru on Thursday defied a call from the European Union (EU) urging it "
+                      "to reconsider the expulsion.")
+    assert sorted(a.type for a in ex.acts) == ["decline", "request"]
+    [request] = acts_of(ex, "request")
+    assert label(ex, request.agent) == "European Union"

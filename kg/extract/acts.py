@@ -12,7 +12,7 @@ import bisect
 from functools import lru_cache
 
 from .actors import LOCAL, ActorIndex
-from .lexicon import Trigger, match_trigger
+from .lexicon import Trigger, load_lexicon, match_trigger
 from .tables import read_table, split_values
 
 __all__ = ["FoundAct", "find_acts"]
@@ -921,6 +921,31 @@ def _thing(tok) -> str | None:
     return None
 
 
+def _after_act_noun(tok) -> bool:
+    """Whether a participle follows straight on a noun phrase headed by a request noun
+    ("a call from the European Union (EU) urging ...")."""
+    prev = tok.i - 1
+    while prev >= 0 and tok.doc[prev].is_punct and tok.doc[prev].text in ",)":
+        prev -= 1
+    if prev < 0:
+        return False
+    for node in [tok.doc[prev], *tok.doc[prev].ancestors]:
+        if node.i >= tok.i or node.i in {a.i for a in tok.ancestors}:
+            break
+        if node.pos_ == "NOUN" and any(t.type == "request" for t in load_lexicon().get(
+                (node.lemma_.lower(), "NOUN"), ())):
+            return True
+    return False
+
+
+def _names_act(noun) -> bool:
+    """Whether a noun names a request or a message, whatever its complements ("a call
+    from the EU", "a statement")."""
+    return any(t.type in ("request", "statement") for t in
+               load_lexicon().get((noun.lemma_.lower(), "NOUN"), ())) or \
+        noun.lemma_.lower() in _messages()
+
+
 #: Words that tell an act is told or done again ("once again urged", "repeated its call").
 _AGAIN = {"again", "anew"}
 _REPEAT_VERBS = {"repeat", "reiterate", "renew", "restate"}
@@ -958,8 +983,10 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     if tok.pos_ == "NOUN" and tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         return None  # "dissatisfaction and protest": one act
     if tok.pos_ != "NOUN" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and \
-            match_trigger(tok.head) is not None:
+            (match_trigger(tok.head) is not None or _names_act(tok.head)):
         return None  # "a call from the EU urging...": says what the call is
+    if tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp", "acl") and _after_act_noun(tok):
+        return None  # the same, where the parser hung "urging" on the main verb
     governing = _governing_trigger(tok)
     if governing is not None and tok.pos_ != "NOUN":
         return None  # "refused to accept": the content of the refusal, not an act
