@@ -549,3 +549,11 @@ def test_extract_participle_after_a_call_says_what_the_call_asks(nlp):
     assert sorted(a.type for a in ex.acts) == ["decline", "request"]
     [request] = acts_of(ex, "request")
     assert label(ex, request.agent) == "European Union"
+
+
+@pytest.mark.parametrize("text", [
+    "Chile on Friday turned down Peru's \"advice\" to call off a meeting with the rebels.",
+    "The minister told the envoy that it would not be possible for Chile to accept this advice.",
+])
+def test_extract_what_is_advised_or_impossible_is_no_act(nlp, text):
+    assert not [a for a in extract(nlp, text).acts if a.type in ("action", "accept")], text

@@ -545,9 +545,9 @@ def _doubted(tok) -> bool:
             break
         if node.dep_ in ("xcomp", "ccomp", "acomp") and head.lemma_.lower() in mod.get("governor", ()):
             return True
-        if node.dep_ == "ccomp" and any(c.dep_ == "acomp" and c.lemma_.lower() in mod.get(
-                "governor", ()) for c in head.children):
-            return True  # "it is unlikely that..."
+        if node.dep_ in ("ccomp", "advcl") and any(c.dep_ == "acomp" and c.lemma_.lower() in
+                                                   mod.get("governor", ()) for c in head.children):
+            return True  # "it is unlikely that...", "not possible for X to accept"
         if node.dep_ not in ("xcomp", "ccomp", "conj", "acomp", "advcl", "dobj"):
             break
         node = head
@@ -922,10 +922,11 @@ def _thing(tok) -> str | None:
 
 
 def _after_act_noun(tok) -> bool:
-    """Whether a participle follows straight on a noun phrase headed by a request noun
-    ("a call from the European Union (EU) urging ...")."""
-    prev = tok.i - 1
-    while prev >= 0 and tok.doc[prev].is_punct and tok.doc[prev].text in ",)":
+    """Whether a participle or infinitive follows straight on a noun phrase headed by a
+    request noun ("a call from the European Union (EU) urging ...", "advice to call
+    off the meeting")."""
+    prev = min(tok.i, min((c.i for c in tok.children if c.dep_ == "aux"), default=tok.i)) - 1
+    while prev >= 0 and tok.doc[prev].is_punct and tok.doc[prev].text in ',)"”’\'':
         prev -= 1
     if prev < 0:
         return False
@@ -985,7 +986,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     if tok.pos_ != "NOUN" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and \
             (match_trigger(tok.head) is not None or _names_act(tok.head)):
         return None  # "a call from the EU urging...": says what the call is
-    if tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp", "acl") and _after_act_noun(tok):
+    if (tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)) \
+            and tok.dep_ in ("advcl", "xcomp", "acl") and _after_act_noun(tok):
         return None  # the same, where the parser hung "urging" on the main verb
     governing = _governing_trigger(tok)
     if governing is not None and tok.pos_ != "NOUN":
