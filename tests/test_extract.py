@@ -557,3 +557,19 @@ def test_extract_participle_after_a_call_says_what_the_call_asks(nlp):
 ])
 def test_extract_what_is_advised_or_impossible_is_no_act(nlp, text):
     assert not [a for a in extract(nlp, text).acts if a.type in ("action", "accept")], text
+
+
+def test_extract_the_experts_are_the_expert_group_named_before(nlp):
+    ex = extract(nlp, "Nicaragua rejected a call by United Nations human rights experts for an "
+                      "investigation. The experts urged the government to release all prisoners.")
+    requests = acts_of(ex, "request")
+    assert len(requests) == 2
+    assert {label(ex, r.agent) for r in requests} == {"United Nations human rights experts"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Peru recalled its charge d'affaires in Mexico City for consultations.", "action"),
+    ("Costa Rica backed the call for an investigation.", "accept"),
+])
+def test_extract_recall_and_backing_a_call(nlp, text, expected):
+    assert [a.type for a in extract(nlp, text).acts] == [expected]

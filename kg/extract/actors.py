@@ -30,7 +30,8 @@ _UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "dipl
                    "source", "officer", "minister", "ambassador", "envoy", "secretary",
                    "adviser", "advisor", "aide", "representative", "commissioner", "chief"}
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
-                  "ministers", "lawmakers", "negotiators"}
+                  "ministers", "lawmakers", "negotiators", "experts", "investigators",
+                  "inspectors", "monitors", "observers", "mediators", "rapporteurs"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 _COUNTRY_WORDS = {"country", "nation", "kingdom", "republic"}
 _STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies", "union",
@@ -457,6 +458,10 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                     if t.i in index.demonym_of:
                         member = index.demonym_of[t.i]
         if not mods and member is None:
+            earlier = _same_head_before(index, tok)
+            if earlier is not None:  # "UN human rights experts" ... "the experts"
+                index.add(doc, np_start, np_end, index.actors[earlier], _strip_det(span_toks))
+                continue
             if lower not in ("spokesman", "spokeswoman", "spokesperson"):
                 continue
             # "a spokesman said": speaks for the body named last
@@ -516,6 +521,19 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                 index.add(doc, np_start, tok.i + 1, index.actors[target], surface)
     _merge_posts_into_holders(index)
     return index
+
+
+def _same_head_before(index: ActorIndex, tok) -> str | None:
+    """The unnamed group named last before ``tok`` whose name ends in the same noun
+    ("the experts" after "United Nations human rights experts"), for "the" + noun."""
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return None
+    for start, _end, key in sorted(index.mentions, reverse=True):
+        found = index.actors.get(key)
+        if start < tok.i and found is not None and found.kind == "group" \
+                and found.label.lower().split()[-1:] == [tok.lower_]:
+            return key
+    return None
 
 
 def _merge_posts_into_holders(index: ActorIndex) -> None:
