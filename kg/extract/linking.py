@@ -100,7 +100,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         if named is not None:  # "rejected the protest", "denied the allegations"
             responds[act.key] = named.key
             if act.addressee is None:
-                act.addressee = named.agent
+                act.addressee = _side(actors, named.agent)
             continue
         if act.type not in _REACTIVE and not act.cue_response and not act.punitive:
             continue
@@ -112,7 +112,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         if cand is not None:
             responds[act.key] = cand.key
             if act.addressee is None:
-                act.addressee = cand.agent
+                act.addressee = _side(actors, cand.agent)
     kept = _merge_repeated_answers(kept, responds, actors)
     _link_to_focus(kept, responds, actors)
     counterpart = _counterparts(actors)
@@ -360,3 +360,8 @@ def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> boo
     whose act ``target`` is ("condemned the attacks by Hamas" answers no act of Israel)."""
     return act.type in ("accusation", "protest", "threat") and act.addressee is not None \
         and not _same_side(actors, act.addressee, target.agent)
+
+
+def _side(actors: ActorIndex, key: str | None) -> str | None:
+    """The side an actor acts for: its state, else its top body, else itself."""
+    return (actors.state_of(key) or _top(actors, key) or key) if key else None
