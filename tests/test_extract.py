@@ -573,3 +573,12 @@ def test_extract_the_experts_are_the_expert_group_named_before(nlp):
 ])
 def test_extract_recall_and_backing_a_call(nlp, text, expected):
     assert [a.type for a in extract(nlp, text).acts] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('Greek Foreign Minister Nikos Dendias called the comments "unacceptable and dangerous".',
+     ["accusation"]),
+    ("President Gabriel Boric struck a similar note.", ["statement"]),
+])
+def test_extract_calling_words_blame_and_striking_a_note(nlp, text, expected):
+    assert [a.type for a in extract(nlp, text).acts] == expected

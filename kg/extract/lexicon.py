@@ -77,6 +77,11 @@ def _needs_hold(tok, needs: str) -> bool:
     if kind == "blame":
         words = _blame_words()
         return any(t.lemma_.lower() in words or t.lower_ in words for t in tok.subtree)
+    if kind == "objblame":  # "called the comments unacceptable", "described it as illegal"
+        words = _blame_words()
+        return any(t.lemma_.lower() in words or t.lower_ in words
+                   for c in tok.children if c.dep_ in ("dobj", "obj", "oprd", "prep", "ccomp")
+                   and (c.dep_ != "prep" or c.lower_ == "as") for t in c.subtree)
     if kind == "head":
         return tok.head.i != tok.i and tok.head.lemma_.lower() in wanted
     if kind == "sub":
