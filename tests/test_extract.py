@@ -582,3 +582,9 @@ def test_extract_recall_and_backing_a_call(nlp, text, expected):
 ])
 def test_extract_calling_words_blame_and_striking_a_note(nlp, text, expected):
     assert [a.type for a in extract(nlp, text).acts] == expected
+
+
+def test_extract_party_member_apposition_is_not_the_speaker(nlp):
+    ex = extract(nlp, 'Foreign Minister Anna Berg of Sweden, a Green, said last month that '
+                      '"all options must remain on the table".')
+    assert {label(ex, a.agent) for a in ex.acts} == {"Anna Berg"}

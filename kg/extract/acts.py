@@ -317,8 +317,10 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
             # "... extradite Jane Roe, the Foreign Ministry said": the parser took the
             # reported clause's last name as the subject and the body as its apposition
             body = next((actor_at(c, ctx) for c in subj.children if c.dep_ == "appos"
-                         and c.i in ctx.actors.by_token and not
-                         ctx.actors.by_token[c.i].startswith(("person/", LOCAL))), None)
+                         and c.i in ctx.actors.by_token
+                         and ctx.actors.by_token[c.i].startswith(("gov/", "inst/", "state/"))
+                         and not any(d.dep_ == "det" and d.lower_ in ("a", "an")
+                                     for d in c.children)), None)
             if body is not None:
                 return body
         if key is None and subj.lemma_.lower() in _documents():
