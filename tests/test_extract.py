@@ -588,3 +588,10 @@ def test_extract_party_member_apposition_is_not_the_speaker(nlp):
     ex = extract(nlp, 'Foreign Minister Anna Berg of Sweden, a Green, said last month that '
                       '"all options must remain on the table".')
     assert {label(ex, a.agent) for a in ex.acts} == {"Anna Berg"}
+
+
+def test_extract_quoted_command_is_a_request(nlp):
+    ex = extract(nlp, 'Chile has asked for the statue back for decades. "Give us one chance to '
+                      'have him back," said Mayor Pedro Paoa of Chile.')
+    quoted = [a for a in ex.acts if a.quote and "one chance" in a.quote]
+    assert [a.type for a in quoted] == ["request"]

@@ -805,7 +805,8 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                     # the statement goes on (no attribution, so no new act)
                     last.spans.append(span)
                     continue
-                sent_acts.append(FoundAct("", "statement", speaker, sent.root.i, [span],
+                kind = "request" if _imperative(sent) else "statement"  # "Change the law"
+                sent_acts.append(FoundAct("", kind, speaker, sent.root.i, [span],
                                           quote=_quote_in(span, ctx), speaker=speaker,
                                           quote_only=True, paragraph=para))
         for act in sent_acts:
@@ -849,6 +850,24 @@ def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct
         req.participants = _participants(obj, ctx)
         return req
     return None
+
+
+#: Verbs whose bare imperative asks nothing of the other side ("Imagine...", "Note that").
+_NOT_ASKING = {"imagine", "remember", "note", "see", "say", "look", "let", "consider", "think"}
+
+
+def _imperative(sent) -> bool:
+    """Whether a quoted sentence is a command or plea ("Then change the law", "Give us
+    one chance"): its main verb is a bare verb with no subject."""
+    heads = [sent.root, *(c for c in sent.root.children if c.dep_ == "ccomp")]
+    return any(_bare_command(h) for h in heads) and \
+        not sent.text.rstrip().rstrip('"”’\'').endswith("?")
+
+
+def _bare_command(verb) -> bool:
+    """Whether a verb is an imperative: a bare verb with no subject or auxiliary."""
+    return verb.tag_ == "VB" and verb.pos_ == "VERB" and verb.lemma_.lower() not in _NOT_ASKING \
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "expl") for c in verb.children)
 
 
 def _paragraph_start(text: str, pos: int) -> int:
@@ -1147,6 +1166,8 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         return []  # "writing on social media": saying nothing in particular
     span = _clause_span(tok, sent)
     kind = "action" if _punitive_act(tok) else "statement"  # "announced sanctions"
+    if any(c.dep_ == "ccomp" and ctx.in_quote[c.i] and _bare_command(c) for c in tok.children):
+        kind = "request"  # '"Give us one chance," said the mayor'
     act = FoundAct("", kind, agent, tok.i, [span])
     act.addressee = next((a for a in (addressee_of(t, ctx) for t in nested) if a), None)
     if act.addressee is None and tok.lemma_.lower() not in ("respond", "reply"):
