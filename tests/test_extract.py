@@ -595,3 +595,18 @@ def test_extract_quoted_command_is_a_request(nlp):
                       'have him back," said Mayor Pedro Paoa of Chile.')
     quoted = [a for a in ex.acts if a.quote and "one chance" in a.quote]
     assert [a.type for a in quoted] == ["request"]
+
+
+def test_extract_note_handed_over_in_reported_speech_is_the_reporters_protest(nlp):
+    ex = extract(nlp, "Vietnam's foreign ministry said a diplomatic note had been handed to the "
+                      "Chinese embassy in Hanoi.")
+    [protest] = acts_of(ex, "protest")
+    assert state_label(ex, protest.agent) == "Vietnam"
+    assert state_label(ex, protest.addressee) == "China"
+
+
+def test_extract_a_protest_told_twice_is_one_protest(nlp):
+    ex = extract(nlp, "Lithuania lodged a formal protest with Belarus on Monday. The foreign "
+                      "ministry in Vilnius handed a protest note to Belarus's charge d'affaires.")
+    [protest] = acts_of(ex, "protest")
+    assert len(protest.evidence) == 2

@@ -1035,6 +1035,11 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         agent = _requester(tok, ctx)
         if act_type in ("action", "decline"):
             act_type = "threat"
+    elif agent is None and any(c.dep_ == "auxpass" for c in tok.children) \
+            and tok.dep_ == "ccomp" and match_trigger(tok.head) is not None \
+            and match_trigger(tok.head).type == _SPEECH:
+        # "she said a note had been handed to the embassy": the reporter's side did it
+        agent = agent_of(tok.head, ctx)
     if agent is None:
         return None
     speaker = ctx.speakers.get(sent.start)

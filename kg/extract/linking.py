@@ -64,6 +64,12 @@ def _same_act(act: FoundAct, kept: list[FoundAct], acts: list[FoundAct],
         found = last(lambda k: k.type == act.type and same_side(k))
         if found:
             return found
+    if act.type == "protest" and not act.quoted:  # "a formal protest" ... "handed a protest note"
+        found = last(lambda k: k.type == "protest" and same_side(k) and not k.quoted
+                     and (k.addressee is None or act.addressee is None
+                          or _same_side(actors, k.addressee, act.addressee)))
+        if found:
+            return found
     if act.type == "action" and act.subtype and act.object_lemma:  # shot down / destroyed it
         return last(lambda k: k.type == "action" and k.subtype == act.subtype
                     and k.object_lemma == act.object_lemma and same_side(k))
