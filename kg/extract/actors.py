@@ -520,7 +520,19 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             if target is not None:
                 index.add(doc, np_start, tok.i + 1, index.actors[target], surface)
     _merge_posts_into_holders(index)
+    _add_parents(index, gz)
     return index
+
+
+def _add_parents(index: ActorIndex, gz: Gazetteer) -> None:
+    """The states and bodies that found actors belong to, even where the text names them
+    only by a demonym ("the Chinese embassy"): membership needs both ends."""
+    todo = list(index.actors.values())
+    while todo:
+        parent = todo.pop().member_of
+        if parent and parent not in index.actors and parent in gz.entries:
+            index.actors[parent] = _entry_found(gz, parent)
+            todo.append(index.actors[parent])
 
 
 def _same_head_before(index: ActorIndex, tok) -> str | None:
