@@ -610,3 +610,18 @@ def test_extract_a_protest_told_twice_is_one_protest(nlp):
                       "ministry in Vilnius handed a protest note to Belarus's charge d'affaires.")
     [protest] = acts_of(ex, "protest")
     assert len(protest.evidence) == 2
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Foreign Minister Jean-Yves Le Drian urged the two countries to resume talks.",
+     "Jean-Yves Le Drian"),
+    ("In Washington, the State Department spokeswoman, Morgan Ortagus, called on Nicaragua to "
+     "release the prisoners.", "Morgan Ortagus"),
+    ("The UN high commissioner for human rights, Michelle Bachelet, whose office was expelled "
+     "last year, urged Nicaragua to reconsider.", "Michelle Bachelet"),
+])
+def test_extract_named_person_is_the_agent_whatever_the_recogniser_did(nlp, text, name):
+    ex = extract(nlp, text)
+    [request] = acts_of(ex, "request")
+    assert label(ex, request.agent) == name
+    assert [a.label for a in ex.actors if a.kind == "person"] == [name]

@@ -249,7 +249,11 @@ def _other_body(head):
 
 def _np_bounds(head) -> tuple[int, int]:
     """Token bounds of the noun phrase of ``head`` without clauses after it."""
-    start = head.left_edge.i
+    start = head.i
+    for child in reversed(list(head.lefts)):  # the modifiers, not a fronted "In X,"
+        if child.dep_ in ("prep", "punct", "advmod", "advcl", "npadvmod", "cc", "mark"):
+            break
+        start = child.left_edge.i
     end = head.i + 1
     for child in head.rights:
         if child.dep_ in ("prep",) and child.lower_ in ("of", "for", "in", "to") and child.i == end:
@@ -354,6 +358,8 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and _titled(doc, e.start, gz)
         and not any(i in gz_tokens for i in range(e.start, e.end)))]
     persons += _unrecognised_speakers(doc, gz_tokens)
+    persons = [_whole_name(ent) for ent in persons]
+    persons += _known_names(doc, gz, persons, gz_tokens)
     full_names: dict[str, str] = {}
     for ent in persons:
         name = _person_name(ent, gz)
@@ -384,10 +390,16 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         found.member_of = member
         index.add(doc, ent.start, ent.end, found, _strip_det(ent))
         head = ent.root.head
-        if ent.root.dep_ == "appos" and head.i < ent.start and (
+        if ent.root.dep_ != "appos" and ent.start >= 2 and doc[ent.start - 1].text == ",":
+            # "The UN high commissioner for human rights, Jane Roe, said": an apposition
+            # the parser took for a second subject
+            head = next((h for h in [doc[ent.start - 2], *doc[ent.start - 2].ancestors]
+                         if h.i < ent.start and (h.lower_ in gz.titles
+                                                 or h.lower_ in _UNNAMED_PERSON)), head)
+        if (ent.root.dep_ == "appos" or head.i < ent.start - 1) and head.i < ent.start and (
                 head.lower_ in gz.titles or head.lower_ in _UNNAMED_PERSON):
             # "the Israeli ambassador to the UN, Jane Roe": the post names her too
-            a, b = head.left_edge.i, ent.start
+            a, b = _np_bounds(head)[0], ent.start
             while b > a and doc[b - 1].is_punct:
                 b -= 1
             if b > a and not any(i in index.by_token and index.by_token[i].startswith("person/")
@@ -554,8 +566,9 @@ def _merge_posts_into_holders(index: ActorIndex) -> None:
     that person: one actor, not two."""
     holders: dict[str, str] = {}
     for key, found in index.actors.items():
-        if key.startswith("person/") and found.role:
-            holders.setdefault(_post_words(found.role), key)
+        if key.startswith("person/"):
+            if found.role:
+                holders.setdefault(_post_words(found.role), key)
             for alias in found.aliases:
                 words = _post_words(alias)
                 if words and words != _post_words(found.label):
@@ -655,6 +668,39 @@ def _unrecognised_speakers(doc, gz_tokens) -> list:
     return out
 
 
+def _whole_name(ent):
+    """A person's name with the surname the recogniser left out ("Jean-Yves Le" +
+    "Drian"): the proper noun right after it that its words depend on."""
+    doc = ent.doc
+    end = ent.end
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].ent_type_ in ("", "PERSON") \
+            and any(t.head.i == end for t in doc[ent.start:end]):
+        end += 1
+    return doc[ent.start:end] if end > ent.end else ent
+
+
+def _known_names(doc, gz: Gazetteer, persons, gz_tokens) -> list:
+    """Full names of known persons the recogniser missed or took for something else
+    ("Morgan Ortagus" read as an organisation)."""
+    taken = {i for ent in persons for i in range(ent.start, ent.end)} | set(gz_tokens)
+    out, i = [], 0
+    while i < len(doc):
+        found = None
+        if doc[i].is_title and i not in taken:
+            for n in (4, 3, 2):
+                span = doc[i:i + n]
+                if len(span) == n and not any(t.i in taken for t in span) \
+                        and span.text in gz.persons:
+                    found = span
+                    break
+        if found is not None:
+            out.append(found)
+            i = found.end
+        else:
+            i += 1
+    return out
+
+
 def _parties(doc, index: ActorIndex, gz_tokens) -> None:
     """Political parties named before the word "party": the proper names (and an
     acronym in brackets) in front of it; "Party" with a capital is part of the name.
@@ -709,8 +755,11 @@ def _person_name(ent, gz: Gazetteer) -> str:
     while toks and (toks[0].lower_.rstrip(".") in {h.rstrip(".") for h in gz.honorifics}
                     or toks[0].lower_ in gz.titles):
         toks = toks[1:]
-    name = " ".join(t.text for t in toks).strip(" ,.")
-    return name
+    if not toks:
+        return ""
+    doc = toks[0].doc
+    name = doc[toks[0].i:toks[-1].i + 1].text  # as written: "Jean-Yves", not "Jean - Yves"
+    return " ".join(name.split()).strip(" ,.")
 
 
 def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex,
