@@ -625,3 +625,14 @@ def test_extract_named_person_is_the_agent_whatever_the_recogniser_did(nlp, text
     [request] = acts_of(ex, "request")
     assert label(ex, request.agent) == name
     assert [a.label for a in ex.actors if a.kind == "person"] == [name]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Maduro denied any fraud.", ["denial"]),
+    ("Israel denied a visa to the envoy.", ["decline"]),
+    ("Baku dismissed the Armenian concerns as baseless.", ["denial"]),
+    ("Nicaragua has also ignored requests from the commission.", ["decline"]),
+    ('"We will take every measure necessary," the Armenian foreign minister said.', ["threat"]),
+])
+def test_extract_deny_dismiss_ignore_and_measures(nlp, text, expected):
+    assert [a.type for a in extract(nlp, text).acts if a.type != "request"] == expected
