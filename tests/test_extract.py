@@ -636,3 +636,9 @@ def test_extract_named_person_is_the_agent_whatever_the_recogniser_did(nlp, text
 ])
 def test_extract_deny_dismiss_ignore_and_measures(nlp, text, expected):
     assert [a.type for a in extract(nlp, text).acts if a.type != "request"] == expected
+
+
+def test_extract_accepting_an_apology_answers_no_request(nlp):
+    ex = extract(nlp, "Prime Minister Hun Sen on Thursday accepted an apology from Thai Foreign "
+                      "Minister Don Pramudwinai.")
+    assert not acts_of(ex, "request")

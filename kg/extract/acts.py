@@ -840,6 +840,8 @@ def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct
             continue
         if any(c.dep_ == "poss" and c.lower_ in _FIRST_PERSON for c in obj.children):
             continue  # "will never abandon our post": no one asked for it
+        if obj.lemma_.lower() in _GIVEN_NOT_ASKED:
+            continue  # "accepted an apology from X": X offered it, asked for nothing
         agent = agent_of(obj, ctx)
         if agent is None or ctx.actors.state_of(agent) == ctx.actors.state_of(act.agent):
             continue
@@ -851,6 +853,10 @@ def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct
         return req
     return None
 
+
+#: What one side gives another unasked: accepting it answers no request.
+_GIVEN_NOT_ASKED = {"apology", "apologies", "regret", "condolence", "condolences",
+                    "congratulation", "congratulations", "thanks", "credentials", "gift"}
 
 #: Verbs whose bare imperative asks nothing of the other side ("Imagine...", "Note that").
 _NOT_ASKING = {"imagine", "remember", "note", "see", "say", "look", "let", "consider", "think"}
