@@ -14,7 +14,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, median, run_process  # noqa: E402
+from common import ROOT, load_average, median, run_process  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 
 __all__ = ["default_model", "run"]
@@ -64,8 +64,9 @@ def run(work: Path, sizes=(200, 2000), jobs=(1, 2), rounds: int = 3, model: str 
                         dkg.append(run_process(dkg_cmd))
                     else:
                         bare.append(run_process(bare_cmd))
-                log(f"  ingest {n} articles, jobs {j}, round {r + 1}: dkg {dkg[-1].wall:.1f} s, "
-                    f"bare {bare[-1].wall:.1f} s")
+                log(f"  ingest {n} articles, jobs {j}, round {r + 1}: dkg {dkg[-1].wall:.1f} s "
+                    f"({dkg[-1].cpu:.1f} s CPU), bare {bare[-1].wall:.1f} s "
+                    f"({bare[-1].cpu:.1f} s CPU), load average {load_average()}")
             shutil.rmtree(store, ignore_errors=True)
             d, b = median(x.wall for x in dkg), median(x.wall for x in bare)
             rows.append({
