@@ -1,8 +1,11 @@
 """The store: embedded Oxigraph on disk, in memory, or a remote SPARQL 1.1 endpoint.
 
 Each article's triples live in their own named graph (``graph_iri(id)``) and are
-replaced in ONE SPARQL Update (drop + insert), so a reader or a crash only ever
-sees whole articles. Queries run over the union of all graphs.
+replaced in ONE transaction (a SPARQL Update: drop + insert), so a reader or a
+crash only ever sees whole articles. ``put_articles`` writes the graphs of
+several articles new to the store in one transaction (on an embedded store):
+still whole articles only, with less per-write upkeep. Queries run over the
+union of all graphs.
 
 The store also keeps that union, as a set of triples, in its default graph,
 written in the same transaction as the article. Oxigraph 0.5's own
