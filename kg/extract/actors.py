@@ -111,14 +111,15 @@ def _strip_det(span) -> str:
     return span.doc[toks[0].i:toks[-1].i + 1].text
 
 
-def _gazetteer_matches(doc, gz: Gazetteer):
+def _gazetteer_matches(doc, gz: Gazetteer, tokens=None):
     """Longest gazetteer names in the text: (start, end, key, how)."""
     out = []
     i, n = 0, len(doc)
     text_of = doc.text
-    starts = [t.idx for t in doc]
-    ends = [t.idx + len(t.text) for t in doc]
-    words = [t.text for t in doc]
+    tokens = tokens if tokens is not None else list(doc)
+    starts = [t.idx for t in tokens]
+    words = [t.text for t in tokens]
+    ends = [a + len(w) for a, w in zip(starts, words)]
     while i < n:
         best = None
         if words[i] not in gz.first_words:
@@ -267,9 +268,10 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     """Every actor named in ``doc``, and which tokens name it."""
     gz = gz or load_gazetteer()
     index = ActorIndex()
+    tokens = list(doc)  # spaCy makes a new Token object on every pass over a Doc
     # a place inside a longer person name is no actor ("Lima" of "Ana Lima")
     in_names = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
-    matches = [m for m in _gazetteer_matches(doc, gz)
+    matches = [m for m in _gazetteer_matches(doc, gz, tokens)
                if not any(a <= m[0] and m[1] <= b and (b - a) > (m[1] - m[0])
                           for a, b in in_names)]
     gz_tokens: dict[int, tuple[str, str]] = {}
@@ -303,7 +305,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     # 1. bodies: "China's Foreign Ministry", "the foreign ministry in Warsaw"
     body_tokens: set[int] = set()
     pending: list = []  # bodies named without a state, resolved at the end
-    for tok in doc:
+    for tok in tokens:
         if tok.pos_ not in ("NOUN", "PROPN") or tok.i in body_tokens:
             continue
         if tok.i in gz_tokens and gz_tokens[tok.i][1] == "name":
@@ -351,15 +353,15 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             body_tokens.add(i)
 
     # 2b. political parties: "the Labour Party", "the ruling Law and Justice (PiS) party"
-    _parties(doc, index, gz_tokens)
+    _parties(doc, index, gz_tokens, tokens)
 
     # 3. persons (named entities), with posts and membership
     persons = [e for e in doc.ents if e.label_ == "PERSON" or (
         e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and _titled(doc, e.start, gz)
         and not any(i in gz_tokens for i in range(e.start, e.end)))]
-    persons += _unrecognised_speakers(doc, gz_tokens)
+    persons += _unrecognised_speakers(doc, gz_tokens, tokens)
     persons = [_whole_name(ent) for ent in persons]
-    persons += _known_names(doc, gz, persons, gz_tokens)
+    persons += _known_names(doc, gz, persons, gz_tokens, tokens)
     full_names: dict[str, str] = {}
     for ent in persons:
         name = _person_name(ent, gz)
@@ -411,7 +413,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                 index.by_token.setdefault(i, key)
 
     # 3b. a known person's last name alone, even where the NER missed it ("Bourita")
-    for tok in doc:
+    for tok in tokens:
         if tok.pos_ == "PROPN" and tok.i not in index.by_token and tok.text in full_names \
                 and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
             key = "person/" + slug(full_names[tok.text])
@@ -443,7 +445,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             _unstated_body(doc, tok, btype, np_start, index, body_tokens)
 
     # 6. unnamed officials: "a senior administration official", "U.S. officials"
-    for tok in doc:
+    for tok in tokens:
         if tok.i in index.by_token or tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ == "PERSON":
             continue
         lower = tok.lower_
@@ -495,7 +497,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         index.add(doc, np_start, np_end, found, surface)
 
     # 6b. "the country", "the South American nation": the state named last
-    for tok in doc:
+    for tok in tokens:
         if tok.lemma_.lower() in _COUNTRY_WORDS and tok.pos_ == "NOUN" and tok.tag_ == "NN" \
                 and tok.i not in index.by_token and any(
                     c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
@@ -508,7 +510,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
 
     # 7. groups of states: "four Arab nations", "the Saudi-led bloc", "Western countries"
     last_group: str | None = None
-    for tok in doc:
+    for tok in tokens:
         if tok.lower_ not in _STATE_GROUPS or tok.pos_ not in ("NOUN", "PROPN") \
                 or tok.dep_ == "compound":
             continue
@@ -644,13 +646,13 @@ def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int]) -> None:
 _SPEECH_LEMMAS = {"say", "add", "tell", "state", "write", "tweet", "post", "note", "announce"}
 
 
-def _unrecognised_speakers(doc, gz_tokens) -> list:
+def _unrecognised_speakers(doc, gz_tokens, tokens) -> list:
     """Names the NER missed that speak: two to four capitalised proper nouns as the
     subject of a verb of saying ("..., said Maja Kocijancic, spokeswoman for...")."""
     out = []
     persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
     others = {i for e in doc.ents if e.label_ != "PERSON" for i in range(e.start, e.end)}
-    for tok in doc:
+    for tok in tokens:
         if tok.dep_ != "nsubj" or tok.pos_ != "PROPN" or tok.head.lemma_.lower() not in _SPEECH_LEMMAS:
             continue
         start = tok.i
@@ -679,14 +681,14 @@ def _whole_name(ent):
     return doc[ent.start:end] if end > ent.end else ent
 
 
-def _known_names(doc, gz: Gazetteer, persons, gz_tokens) -> list:
+def _known_names(doc, gz: Gazetteer, persons, gz_tokens, tokens) -> list:
     """Full names of known persons the recogniser missed or took for something else
     ("Morgan Ortagus" read as an organisation)."""
     taken = {i for ent in persons for i in range(ent.start, ent.end)} | set(gz_tokens)
     out, i = [], 0
     while i < len(doc):
         found = None
-        if doc[i].is_title and i not in taken:
+        if tokens[i].is_title and i not in taken:
             for n in (4, 3, 2):
                 span = doc[i:i + n]
                 if len(span) == n and not any(t.i in taken for t in span) \
@@ -701,21 +703,21 @@ def _known_names(doc, gz: Gazetteer, persons, gz_tokens) -> list:
     return out
 
 
-def _parties(doc, index: ActorIndex, gz_tokens) -> None:
+def _parties(doc, index: ActorIndex, gz_tokens, tokens) -> None:
     """Political parties named before the word "party": the proper names (and an
     acronym in brackets) in front of it; "Party" with a capital is part of the name.
     A demonym in the name ("the Chinese Communist Party") gives the party's state."""
     acronyms: dict[str, str] = {}
-    for tok in doc:
+    for tok in tokens:
         if tok.lower_ != "party" or tok.i in index.by_token:
             continue
         i = tok.i - 1
-        if i >= 2 and doc[i].text == ")" and doc[i - 2].text == "(":  # "(PiS)"
+        if i >= 2 and tokens[i].text == ")" and tokens[i - 2].text == "(":  # "(PiS)"
             i -= 3
-        while i >= 0 and (doc[i].pos_ == "PROPN" or doc[i].lower_ == "and") \
-                and doc[i].i not in index.by_token and doc[i].tag_ != "POS":
+        while i >= 0 and (tokens[i].pos_ == "PROPN" or tokens[i].lower_ == "and") \
+                and i not in index.by_token and tokens[i].tag_ != "POS":
             i -= 1
-        span = [t for t in doc[i + 1:tok.i]]
+        span = tokens[i + 1:tok.i]
         while span and (span[0].lower_ == "and" or span[0].text in "()"):
             span = span[1:]
         acronym = next((t.text for n, t in enumerate(span) if 0 < n < len(span) - 1
@@ -734,7 +736,7 @@ def _parties(doc, index: ActorIndex, gz_tokens) -> None:
         if acronym:
             index.actors[found.key].aliases.add(acronym)
             acronyms[acronym] = found.key
-    for tok in doc:  # the acronym alone, later on ("PiS said")
+    for tok in tokens if acronyms else ():  # the acronym alone, later on ("PiS said")
         if tok.text in acronyms and tok.i not in index.by_token:
             index.add(doc, tok.i, tok.i + 1, index.actors[acronyms[tok.text]], tok.text)
 

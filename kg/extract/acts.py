@@ -72,7 +72,8 @@ class _Context:
         inside = bytearray(len(self.text) + 1)  # character -> inside a quotation
         for a, b in quotes:
             inside[a:b] = b"\x01" * (b - a)
-        self.in_quote = [bool(inside[t.idx]) for t in doc]
+        self.tokens = list(doc)  # spaCy makes a new Token object on every pass over a Doc
+        self.in_quote = [bool(inside[t.idx]) for t in self.tokens]
         self._inside = inside
         self.mentions = sorted(actors.mentions)
         self.mention_starts = [m[0] for m in self.mentions]
@@ -86,7 +87,11 @@ class _Context:
             self.sent_ents.setdefault(self.sent_of[ent.start], []).append(ent)
         self.speakers: dict[int, str] = {}  # sentence start -> speaker of its quote
         self.recent_speakers: list[tuple[int, str]] = []  # (token, speaker) in text order
-        self.theme = _theme(doc, actors)
+        self.theme = _theme(self.tokens, actors)
+
+    def words(self, sent) -> list:
+        """The tokens of a sentence (made once, not on every pass)."""
+        return self.tokens[sent.start:sent.end]
 
     def in_quote_char(self, i: int) -> bool:
         """Whether character ``i`` of the text is inside a quotation."""
@@ -97,10 +102,10 @@ class _Context:
         return self.sents[self.sent_of[tok.i]]
 
 
-def _theme(doc, actors: ActorIndex) -> str | None:
+def _theme(tokens, actors: ActorIndex) -> str | None:
     """The thing most talked about (the most frequent non-actor noun subject)."""
     counts: dict[str, int] = {}
-    for t in doc:
+    for t in tokens:
         if t.pos_ == "NOUN" and t.i not in actors.by_token and t.dep_ in (
                 "nsubj", "nsubjpass", "dobj", "pobj"):
             counts[t.lemma_.lower()] = counts.get(t.lemma_.lower(), 0) + 1
@@ -701,7 +706,7 @@ def _attribute_quotes(ctx: _Context) -> None:
     last_para_end = -1
 
     def said_by(sent) -> str | None:
-        for t in sent:
+        for t in ctx.words(sent):
             if ctx.in_quote[t.i]:
                 continue
             trig = match_trigger(t)
@@ -712,8 +717,8 @@ def _attribute_quotes(ctx: _Context) -> None:
         return None
 
     for n, sent in enumerate(ctx.sents):
-        inside = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
-        words = sum(1 for t in sent if not t.is_punct)
+        inside = sum(1 for t in ctx.words(sent) if ctx.in_quote[t.i] and not t.is_punct)
+        words = sum(1 for t in ctx.words(sent) if not t.is_punct)
         speaker = said_by(sent)
         if speaker is None and words and inside / words > 0.5:
             speaker = _attributed_later(ctx, n, said_by)  # '"A. B," she said.'
@@ -744,7 +749,7 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
             continue
         sent_acts = []
         speech_verbs = []
-        for tok in sent:
+        for tok in ctx.words(sent):
             trig = match_trigger(tok)
             if trig is None:
                 act = _constructional(tok, ctx, sent)
@@ -775,8 +780,8 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
             if act.type in ("claim", "statement", "denial"):
                 sent_acts.extend(_split_conjoined(act, ctx, sent))
         # a quoted sentence with no act of its own is a statement by its speaker
-        quoted = [t for t in sent if ctx.in_quote[t.i] and not t.is_punct]
-        words = [t for t in sent if not t.is_punct]
+        quoted = [t for t in ctx.words(sent) if ctx.in_quote[t.i] and not t.is_punct]
+        words = [t for t in ctx.words(sent) if not t.is_punct]
         speaker = ctx.speakers.get(sent.start)
         continued = _continued_quote_act(sent, speaker, acts, ctx)
         if continued is not None and not sent_acts:
@@ -1080,7 +1085,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         act.conj_of = tok.head.i
     act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over")
                            for t in tok.subtree) or any(
-        t.lower_ in ("response", "retaliation") for t in sent)
+        t.lower_ in ("response", "retaliation") for t in ctx.words(sent))
     if act_type in ("claim", "statement", "denial", "accusation"):
         act.topic = _topic(tok, ctx)
     return act
@@ -1147,8 +1152,8 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         return []
     said = [t for t in tok.subtree if t.i != tok.i]
     inner = [by_trigger[t.i] for t in said if t.i in by_trigger]
-    quoted_words = sum(1 for t in sent if ctx.in_quote[t.i] and not t.is_punct)
-    words = sum(1 for t in sent if not t.is_punct)
+    quoted_words = sum(1 for t in ctx.words(sent) if ctx.in_quote[t.i] and not t.is_punct)
+    words = sum(1 for t in ctx.words(sent) if not t.is_punct)
     if words and quoted_words / words > 0.5:
         return []  # the quoted sentences carry the statement
     if inner:
@@ -1193,7 +1198,7 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
     act.topic = _topic(tok, ctx) or next((t for t in (_topic(n, ctx) for n in nested) if t), None)
     act.participants = _participants(tok, ctx)
     act.cue_response = tok.lemma_.lower() in ("respond", "reply") or any(
-        t.lower_ in ("responded", "response") for t in sent)
+        t.lower_ in ("responded", "response") for t in ctx.words(sent))
     if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         act.conj_of = tok.head.i
     return [act]
