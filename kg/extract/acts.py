@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import bisect
 from functools import lru_cache
 
-from .actors import LOCAL, ActorIndex
+from .actors import ActorIndex
 from .lexicon import Trigger, load_lexicon, match_trigger
 from .tables import read_table, split_values
 

@@ -8,8 +8,6 @@ when parsing runs in parallel.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from spacy.language import Language
 
 __all__ = ["add_to", "dkg_extract"]
@@ -29,14 +27,15 @@ def dkg_extract(doc):
     actors = find_actors(doc)
     acts = link_acts(find_acts(doc, actors, quote_spans(doc.text)), actors)
     found = []
-    for f in actors.actors.values():
-        d = asdict(f)
+    for f in actors.actors.values():  # fields copied by hand: asdict deep-copies, slowly
+        d = dict(vars(f))
         d["aliases"] = sorted(f.aliases)
         d["spans"] = [list(s) for s in f.spans]
         found.append(d)
     doc.user_data[RESULT_KEY] = {
         "actors": found,
-        "acts": [{**asdict(a), "spans": [list(s) for s in a.spans]} for a in acts],
+        "acts": [{**vars(a), "spans": [list(s) for s in a.spans],
+                  "participants": list(a.participants)} for a in acts],
         "sentences": [[s.start_char, s.end_char] for s in doc.sents],
     }
     return doc
@@ -45,10 +44,12 @@ def dkg_extract(doc):
 @Language.component("dkg_paragraphs", assigns=["token.is_sent_start"])
 def dkg_paragraphs(doc):
     """A line break always ends a sentence (headlines, captions, paragraphs)."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+    prev = None
+    for tok in doc:
+        if prev is not None and ("\n" in prev.whitespace_
+                                 or (prev.is_space and "\n" in prev.text)):
             tok.is_sent_start = True
+        prev = tok
     return doc
 
 
