@@ -43,11 +43,16 @@ def default_model() -> str:
 
 
 def run(work: Path, sizes=(200, 2000), jobs=(1, 2), rounds: int = 3, model: str | None = None,
-        log=print) -> list[dict]:
-    """One row per (articles, jobs): median seconds, articles/s and CPU seconds of each."""
+        log=print, big_rounds: int | None = None) -> list[dict]:
+    """One row per (articles, jobs): median seconds, articles/s and CPU seconds of each.
+
+    ``big_rounds``, when given, is the number of rounds for corpora of 1,000 articles
+    or more (a round of 2,000 articles takes minutes)."""
     model = model or default_model()
     rows = []
+    all_rounds = rounds
     for n in sizes:
+        rounds = min(all_rounds, big_rounds) if big_rounds and n >= 1000 else all_rounds
         corpus = write_corpus(work / f"corpus-{n}.jsonl", n)
         for j in jobs:
             store = work / f"store-{n}-{j}"
