@@ -138,7 +138,8 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
 #: Acts that by their nature answer something (linked even without a cue word).
 _REACTIVE = {"decline", "accept", "denial", "protest", "accusation", "threat"}
 #: Acts that have an addressee even when the sentence names none (the other side).
-_DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat", "action"}
+_DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat", "action",
+             "commitment"}
 
 
 def _named_object(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
