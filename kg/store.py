@@ -35,7 +35,6 @@ import fcntl
 import itertools
 import os
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -50,21 +49,14 @@ from . import __version__
 from .errors import DkgError, InputError, QueryError, StoreError, StoreLockedError
 from .namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, activity_iri, article_iri, graph_iri
 from .resources import ontology_path
+from .serialization import (FORMATS, canonical_quads, check_format, serialize_quads,
+                            write_atomically)
 
 __all__ = [
     "FORMATS", "LOCK_FILE", "DEFAULT_LOCK_TIMEOUT", "Store", "open_store", "update_url_for",
     "serialize_quads", "write_atomically", "has_merged_default_graph", "article_graph",
 ]
 
-#: Export formats: name -> pyoxigraph format. Turtle and N-Triples merge all graphs.
-FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_TRIPLE_FORMATS = {"turtle", "nt"}
 #: What Store.bulk_load reads, by file name suffix (formats that keep named graphs).
 _LOAD_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _BULK_SLICE = 100_000  # quads given to the bulk loader at a time
@@ -286,98 +278,11 @@ def _triples_of(graph: rdflib.Graph | Iterable) -> list[ox.Triple]:
     return out
 
 
-def _has_blank(quads: list[ox.Quad]) -> bool:
-    return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-               or isinstance(q.graph_name, ox.BlankNode) for q in quads)
-
-
 def _as_stored(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads as Oxigraph stores them (canonical numbers, lower-case language tags)."""
     scratch = ox.Store()
     scratch.extend(quads)
     return list(scratch)
-
-
-def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with blank nodes given canonical (RDFC-1.0) names, in a stable order."""
-    quads = list(quads)
-    if _has_blank(quads):
-        dataset = ox.Dataset(quads)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
-    keyed = {(str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q
-             for q in quads}
-    return [keyed[k] for k in sorted(keyed)]
-
-
-# ----------------------------------------------------------------------------- export
-
-
-def serialize_quads(quads: Iterable[ox.Quad], format: str = "turtle") -> bytes:
-    """The quads in ``format`` (see FORMATS), in a stable order: equal input, equal bytes.
-
-    Blank nodes are canonicalized, quads sorted, the project's prefixes declared
-    in a fixed order. Turtle and N-Triples merge the graphs into their union.
-    """
-    _check_format(format)
-    quads = _canonical(quads)
-    if format in _TRIPLE_FORMATS:
-        seen = {}
-        for q in quads:
-            seen.setdefault((str(q.subject), str(q.predicate), str(q.object)), q.triple)
-        items: list = [seen[k] for k in sorted(seen)]
-    else:
-        items = quads
-    data = ox.serialize(items, format=FORMATS[format], prefixes=PREFIXES)
-    if format in ("turtle", "trig"):
-        data = _fixed_prefix_header(data)
-    return data
-
-
-def _check_format(format: str) -> None:
-    if format not in FORMATS:
-        raise InputError(f"unknown export format {format!r}; use one of {', '.join(FORMATS)}")
-
-
-def _fixed_prefix_header(data: bytes) -> bytes:
-    """Put the ``@prefix`` lines in the order of PREFIXES, whatever order they came in."""
-    lines = data.split(b"\n")
-    count = 0
-    while count < len(lines) and lines[count].startswith(b"@prefix "):
-        count += 1
-    if count != len(PREFIXES):
-        return data
-    header = [f"@prefix {name}: <{iri}> .".encode() for name, iri in PREFIXES.items()]
-    return b"\n".join(header + lines[count:])
-
-
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all (temp file, then rename)."""
-    path = Path(path)
-    parent = path.parent
-    if not parent.is_dir():
-        raise DkgError(f"cannot write {path}: no directory {parent}")
-    if path.is_dir():
-        raise DkgError(f"cannot write {path}: it is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise DkgError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise DkgError(f"cannot write {path}: {exc.strerror}") from None
 
 
 # ----------------------------------------------------------------------------- the store
@@ -506,7 +411,7 @@ class Store:
 
         Without ``with_ontology`` the ontology graph is left out.
         """
-        _check_format(format)
+        check_format(format)
         if article is not None:
             graphs = [ox.NamedNode(str(graph_iri(article)))]
             if with_ontology:
@@ -638,7 +543,7 @@ class Store:
         """Replace the ``old`` quads of graph ``name`` by ``triples`` unless they are the
         same graph; whether it changed."""
         new = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-        if _canonical(_as_stored(new)) == _canonical(_as_stored(old)):
+        if canonical_quads(_as_stored(new)) == canonical_quads(_as_stored(old)):
             return False
         self._replace_existing(name, triples, old)
         return True
