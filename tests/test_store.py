@@ -21,7 +21,7 @@ from kg.model import Act, Actor, Article, Extraction, Span
 from kg.namespaces import ONTOLOGY_GRAPH, actor_iri, graph_iri
 from kg.resources import ontology_path
 from kg.store import LOCK_FILE, open_store, update_url_for
-from kg.store import _with_values  # the remote store's parameter binding
+from kg.remote_store import with_values  # the remote store's parameter binding
 
 VERSION = "0.1.0"
 
@@ -215,13 +215,13 @@ def test_store_update_url_is_derived_from_the_query_url():
 
 def test_store_remote_bindings_open_the_where_clause():
     subs = {ox.Variable("l"): ox.Literal('say "hi" {')}
-    q = _with_values('PREFIX a: <http://x/#> SELECT ?l WHERE { ?s a:p "{", ?l } # {', subs)
+    q = with_values('PREFIX a: <http://x/#> SELECT ?l WHERE { ?s a:p "{", ?l } # {', subs)
     assert q.startswith('PREFIX a: <http://x/#> SELECT ?l WHERE { '
                         'VALUES (?l) { ("say \\"hi\\" {") }')
-    q = _with_values("CONSTRUCT { ?s ?p ?l } WHERE { ?s ?p ?l }", subs)
+    q = with_values("CONSTRUCT { ?s ?p ?l } WHERE { ?s ?p ?l }", subs)
     assert q.startswith("CONSTRUCT { ?s ?p ?l } WHERE { VALUES (?l)")
     with pytest.raises(QueryError):
-        _with_values("DESCRIBE <http://x>", subs)
+        with_values("DESCRIBE <http://x>", subs)
 
 
 # ----------------------------------------------------------------------------- locking
