@@ -315,8 +315,8 @@ def _top(actors: ActorIndex, key: str | None) -> str | None:
 
 
 #: Acts that, answering nothing the text names, answer the other side's lead act.
-_ANSWERS_LEAD = {"accusation", "protest", "threat", "denial", "commitment", "action", "request", "statement",
-                 "claim"}
+_ANSWERS_LEAD = {"accusation", "protest", "threat", "denial", "commitment", "action", "request",
+                 "statement", "claim"}
 
 
 def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorIndex,
