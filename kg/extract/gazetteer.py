@@ -150,8 +150,7 @@ def _load_persons(gz: Gazetteer) -> None:
     their surname (which several may share)."""
     for row in read_table("persons.tsv"):
         code = row["belongs_to"]
-        belongs = code if code.startswith("INT/") else f"state/{code}"
-        belongs = "inst/" + belongs if code.startswith("INT/") else belongs
+        belongs = f"inst/{code}" if code.startswith("INT/") else f"state/{code}"
         if belongs not in gz.entries:
             continue  # a state or organisation the gazetteer does not have
         person = KnownPerson(row["name"], belongs, row.get("wikidata") or None)

@@ -103,9 +103,13 @@ def _lemmas(tok) -> tuple[str, ...]:
     if tok.pos_ not in ("VERB", "AUX"):
         return (lemma,)
     word = tok.lower_
-    stems = [word[:-1] for end in ("es", "ed") if word.endswith(end)]
-    stems += [word[:-1] for end in ("s",) if word.endswith(end) and not word.endswith("ss")]
-    stems += [word[:-3] + "e" for end in ("ing",) if word.endswith(end)]
+    stems = []
+    if word.endswith(("es", "ed")):
+        stems.append(word[:-1])  # "hopes", "hoped" -> "hope"
+    if word.endswith("s") and not word.endswith("ss"):
+        stems.append(word[:-1])
+    if word.endswith("ing"):
+        stems.append(word[:-3] + "e")  # "hoping" -> "hope"
     return (lemma, *(s for s in stems if s != lemma))
 
 
