@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -220,42 +219,6 @@ class _Writer:
                 return
 
 
-class _TextsToWorkers:
-    """A spaCy pipeline whose ``pipe(pairs, as_tuples=True, n_process=N)`` sends the
-    worker processes texts, not documents; everything else is the pipeline's own.
-
-    Given (text, context) pairs, spaCy makes each document in the calling process
-    (tokenizing there) and serializes it for a worker, which reads it back: work
-    the bare parser, given texts, leaves to its workers, and the calling process
-    is the one that also writes the store. Here the texts go to the workers and
-    the contexts wait here, paired again with their documents, which come back
-    in input order.
-    """
-
-    def __init__(self, nlp) -> None:
-        self._nlp = nlp
-
-    def __getattr__(self, name: str):
-        return getattr(self._nlp, name)
-
-    def pipe(self, items, *, as_tuples: bool = False, n_process: int = 1, **options):
-        """As ``Language.pipe``; pairs in several processes go to the workers as texts."""
-        if not as_tuples or n_process == 1:
-            return self._nlp.pipe(items, as_tuples=as_tuples, n_process=n_process, **options)
-        return self._pairs(items, n_process, options)
-
-    def _pairs(self, items, n_process: int, options: dict):
-        contexts: deque = deque()
-
-        def texts():
-            for text, context in items:
-                contexts.append(context)
-                yield text
-
-        for doc in self._nlp.pipe(texts(), n_process=n_process, **options):
-            yield doc, contexts.popleft()
-
-
 def _articles(items: Iterable[str | Path | Article], encoding: str
               ) -> Iterator[Article | InputError]:
     """Articles as given, and those read from paths."""
@@ -280,12 +243,10 @@ def _extract_each(articles: Iterator[Article], model: str | None, jobs: int
             in_flight.append(article)
             yield article
 
-    # in several processes, the texts go to the workers as texts (see _TextsToWorkers)
-    more = {"nlp": _TextsToWorkers(load_nlp(model))} if jobs > 1 else {}
     while True:
         try:
             for extraction in extract_articles(feed(), model=model, n_process=jobs,
-                                               batch_size=BATCH_SIZE, **more):
+                                               batch_size=BATCH_SIZE):
                 in_flight.pop(0)
                 yield extraction
             return

@@ -166,24 +166,31 @@ def test_provenance_answers_as_is_current_does(tmp_path):
         assert st.is_current("a1", articles[1].sha256, __version__, "m 1")
 
 
-def test_texts_to_workers_pairs_each_document_with_its_context():
-    class FakeNlp:
-        meta = {"name": "fake"}
+def test_extract_stream_gives_the_parser_texts_and_pairs_each_document_with_its_article(
+        monkeypatch):
+    from kg.extract import pipeline
+    from kg.model import Article
 
+    class Doc:
+        def __init__(self, text):
+            self.user_data = {pipeline.RESULT_KEY: text.upper()}
+
+    class FakeNlp:
         def __init__(self):
             self.calls = []
 
         def pipe(self, items, *, as_tuples=False, n_process=1, batch_size=None):
             self.calls.append((as_tuples, n_process))
             for item in items:
-                yield (item[0].upper(), item[1]) if as_tuples else item.upper()
+                yield Doc(item)
 
+    monkeypatch.setattr(pipeline, "model_id", lambda nlp: "fake 1")
+    monkeypatch.setattr(pipeline, "records_from_result",
+                        lambda result, article, model: (result, article.id))
     nlp = FakeNlp()
-    wrapped = ingest_module._TextsToWorkers(nlp)
-    assert wrapped.meta == {"name": "fake"}
-    pairs = [(f"text {i}", i) for i in range(40)]
-    assert list(wrapped.pipe(iter(pairs), as_tuples=True, n_process=2, batch_size=16)) == [
-        (f"TEXT {i}", i) for i in range(40)]
-    assert list(wrapped.pipe(iter(pairs), as_tuples=True, n_process=1)) == [
-        (f"TEXT {i}", i) for i in range(40)]
-    assert nlp.calls == [(False, 2), (True, 1)]  # texts alone to the workers
+    articles = [Article(f"a{i}", f"text {i}") for i in range(40)]
+    assert list(pipeline.extract_stream(nlp, iter(articles), n_process=2, batch_size=16)) == [
+        (f"TEXT {i}", f"a{i}") for i in range(40)]
+    assert list(pipeline.extract_stream(nlp, iter(articles), n_process=1)) == [
+        (f"TEXT {i}", f"a{i}") for i in range(40)]
+    assert nlp.calls == [(False, 2), (False, 1)]  # texts alone to the workers

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+from collections import deque
 from typing import Iterable, Iterator
 
 from ..model import Act, Actor, Article, Extraction, Span
@@ -99,9 +100,19 @@ def records_from_result(result: dict, article: Article, model: str) -> Extractio
 
 def extract_stream(nlp, articles: Iterable[Article], *, n_process: int = 1,
                    batch_size: int = 8) -> Iterator[Extraction]:
-    """Extraction records for each article, in input order."""
+    """Extraction records for each article, in input order.
+
+    The parser is given texts, not (text, article) pairs: with pairs, spaCy makes
+    and serialises every document in this process for its workers. The articles
+    wait here and meet their documents again, which come back in input order.
+    """
     model = model_id(nlp)
-    pairs = ((blank_ranges(a.text, skipped_ranges(a.text, a.title)), a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process,
-                                 batch_size=batch_size):
-        yield records_from_result(doc.user_data[RESULT_KEY], article, model)
+    waiting: deque[Article] = deque()
+
+    def texts() -> Iterator[str]:
+        for article in articles:
+            waiting.append(article)
+            yield blank_ranges(article.text, skipped_ranges(article.text, article.title))
+
+    for doc in nlp.pipe(texts(), n_process=n_process, batch_size=batch_size):
+        yield records_from_result(doc.user_data[RESULT_KEY], waiting.popleft(), model)
