@@ -18,9 +18,9 @@ from .build import extraction_triples
 from .errors import DkgError, InputError
 from .extract import extract_articles, load_nlp, model_id
 from .model import Article, Extraction
-from .namespaces import article_iri, graph_iri
+from .namespaces import graph_iri
 from .read import read_articles
-from .store import Store, article_graph
+from .store import Store, article_graph, provenance_key
 
 __all__ = ["IngestReport", "ingest"]
 
@@ -94,8 +94,7 @@ def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
                 model_name.append(model_id(load_nlp(model)))
                 built_from.append(store.provenance())
             # as Store.is_current answers it, for all articles with one question
-            wanted = (str(article_iri(item.id)), "sha256:" + item.sha256, __version__,
-                      model_name[0] or "")
+            wanted = provenance_key(item.id, item.sha256, __version__, model_name[0])
             if wanted in built_from[0].get(graph, ()):
                 report.unchanged += 1
                 notify("unchanged", item.id)

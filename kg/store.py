@@ -51,6 +51,7 @@ from .serialization import (FORMATS, canonical_quads, check_format, serialize_qu
 __all__ = [
     "FORMATS", "LOCK_FILE", "DEFAULT_LOCK_TIMEOUT", "Store", "open_store", "update_url_for",
     "serialize_quads", "write_atomically", "has_merged_default_graph", "article_graph",
+    "provenance_key",
 ]
 
 #: What Store.bulk_load reads, by file name suffix (formats that keep named graphs).
@@ -358,30 +359,22 @@ class Store:
     def is_current(self, article_id: str, content_hash: str, dkg_version: str,
                    model: str | None) -> bool:
         """Whether the stored graph of this article was built from this text, dkg and model."""
-        if not content_hash.startswith("sha256:"):
-            content_hash = "sha256:" + content_hash
         subs = _substitutions({"g": ox.NamedNode(str(graph_iri(article_id))),
                                "article": ox.NamedNode(str(article_iri(article_id)))})
-        wanted = (content_hash, dkg_version, model or "")
-        for sol in self._run_query(_PROVENANCE, subs, False):
-            found = (sol["hash"].value, sol["version"].value,
-                     sol["model"].value if sol["model"] is not None else "")
-            if found == wanted:
-                return True
-        return False
+        wanted = provenance_key(article_id, content_hash, dkg_version, model)
+        return any(_provenance_row(sol) == wanted
+                   for sol in self._run_query(_PROVENANCE, subs, False))
 
     def provenance(self) -> dict[str, set[tuple[str, str, str, str]]]:
         """What each graph's articles were built from, read in one query: graph IRI ->
         {(article IRI, content hash "sha256:...", dkg version, model or "")}.
 
-        ``(article_iri(id), "sha256:" + hash, version, model) in provenance().get(graph_iri(id))``
+        ``provenance_key(id, hash, version, model) in provenance().get(graph_iri(id))``
         answers :meth:`is_current` for many articles at the cost of one question.
         """
         out: dict[str, set[tuple[str, str, str, str]]] = {}
         for sol in self._run_query(_PROVENANCE, {}, False):
-            out.setdefault(sol["g"].value, set()).add(
-                (sol["article"].value, sol["hash"].value, sol["version"].value,
-                 sol["model"].value if sol["model"] is not None else ""))
+            out.setdefault(sol["g"].value, set()).add(_provenance_row(sol))
         return out
 
     def graph(self, article_id: str) -> rdflib.Graph:
@@ -580,6 +573,21 @@ class Store:
                                                           {}, False)):
             self._run_update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         self._merge_checked = True
+
+
+def provenance_key(article_id: str, content_hash: str, dkg_version: str,
+                   model: str | None) -> tuple[str, str, str, str]:
+    """The entry of :meth:`Store.provenance` that says an article was built from this
+    text (its hash, with or without "sha256:"), dkg version and model."""
+    if not content_hash.startswith("sha256:"):
+        content_hash = "sha256:" + content_hash
+    return str(article_iri(article_id)), content_hash, dkg_version, model or ""
+
+
+def _provenance_row(sol) -> tuple[str, str, str, str]:
+    """A solution of _PROVENANCE as a provenance_key."""
+    return (sol["article"].value, sol["hash"].value, sol["version"].value,
+            sol["model"].value if sol["model"] is not None else "")
 
 
 def article_graph(article_id: str) -> ox.NamedNode:
