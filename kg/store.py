@@ -488,8 +488,8 @@ class Store:
         """Write several graphs that are empty (and their triples into the union), each
         whole; here one transaction each."""
         for name, triples in graphs:
-            self._insert_new(name, [ox.Quad(t.subject, t.predicate, t.object, name)
-                                    for t in triples])
+            self._merge_existing()
+            self._run_update(_replace_update(name, triples) + _union_update([], triples))
 
     def _wrote(self, quads: int) -> None:
         """Called after an article is written, with its number of triples."""
@@ -538,13 +538,6 @@ class Store:
             return False
         self._replace_existing(name, triples, old)
         return True
-
-    def _insert_new(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
-        """Write the quads of graph ``name``, which is empty, and their triples into the
-        union (the default graph), in one transaction."""
-        self._merge_existing()
-        triples = [q.triple for q in quads]
-        self._run_update(_replace_update(name, triples) + _union_update([], triples))
 
     def _replace_existing(self, name: ox.NamedNode, triples: list[ox.Triple],
                           old: list[ox.Quad]) -> None:
