@@ -75,17 +75,14 @@ def stages(corpus: Path, model: str | None = None) -> tuple[list[tuple[str, floa
     return out, list(zip(docs, articles))
 
 
-def hot_spots(corpus: Path, model: str | None = None, top: int = 12) -> list[tuple[str, float, float]]:
-    """The extraction step's functions with the most time of their own:
-    (function, own seconds, cumulative seconds), under cProfile (which slows Python code)."""
+def hot_spots(docs: list, model: str | None = None, top: int = 12
+              ) -> list[tuple[str, float, float]]:
+    """The extraction step's functions with the most time of their own, run again on
+    parsed documents (those of :func:`stages`): (function, own seconds, cumulative
+    seconds), under cProfile (which slows Python code)."""
     from kg.extract import load_nlp
-    from kg.read import read_articles
 
-    nlp = load_nlp(model)
-    articles = [a for a in read_articles([corpus]) if not isinstance(a, Exception)]
-    with nlp.select_pipes(disable=["dkg_extract"]):
-        docs = list(nlp.pipe(a.text for a in articles))
-    step = nlp.get_pipe("dkg_extract")
+    step = load_nlp(model).get_pipe("dkg_extract")
     prof = cProfile.Profile()
     prof.enable()
     for doc in docs:
@@ -116,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
-    found = stages(args.corpus, args.model)[0]
-    spots = hot_spots(args.corpus, args.model)
+    found, parsed = stages(args.corpus, args.model)
+    spots = hot_spots([doc for doc, _ in parsed], args.model)
     if args.json:
         print(json.dumps({"stages": found, "hot_spots": spots}))
         return 0
