@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .tables import read_table
 
@@ -96,29 +97,23 @@ def _needs_hold(tok, needs: str) -> bool:
     return False
 
 
-def _lemmas(tok) -> tuple[str, ...]:
-    """The lemma the parser gave, then, for a verb the lexicon does not know under it,
-    the word's stem by the regular endings ("hopes" parsed as "hop" -> "hope")."""
-    lemma = tok.lemma_.lower()
-    if tok.pos_ not in ("VERB", "AUX"):
-        return (lemma,)
-    word = tok.lower_
-    stems = []
-    if word.endswith(("es", "ed")):
-        stems.append(word[:-1])  # "hopes", "hoped" -> "hope"
-    if word.endswith("s") and not word.endswith("ss"):
-        stems.append(word[:-1])
+def _stems(word: str) -> Iterator[str]:
+    """A verb's stems by the regular endings, for a verb the parser lemmatised wrongly
+    ("hopes" parsed as "hop" -> "hope")."""
+    if word.endswith("ed") or (word.endswith("s") and not word.endswith("ss")):
+        yield word[:-1]  # "hopes", "hoped" -> "hope"
     if word.endswith("ing"):
-        stems.append(word[:-3] + "e")  # "hoping" -> "hope"
-    return (lemma, *(s for s in stems if s != lemma))
+        yield word[:-3] + "e"  # "hoping" -> "hope"
 
 
 def match_trigger(tok) -> Trigger | None:
     """The lexicon entry ``tok`` triggers, if its condition holds."""
     lexicon = load_lexicon()
     pos = _pos_class(tok)
-    entries = next((lexicon[(lemma, pos)] for lemma in _lemmas(tok) if (lemma, pos) in lexicon),
-                   None)
+    entries = lexicon.get((tok.lemma_.lower(), pos))
+    if entries is None and tok.pos_ in ("VERB", "AUX"):  # only when the lemma is unknown
+        entries = next((lexicon[(stem, pos)] for stem in _stems(tok.lower_)
+                        if (stem, pos) in lexicon), None)
     if not entries:
         return None
     for t in entries:
