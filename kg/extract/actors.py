@@ -688,7 +688,7 @@ def _known_names(doc, gz: Gazetteer, persons, gz_tokens, tokens) -> list:
     out, i = [], 0
     while i < len(doc):
         found = None
-        if tokens[i].is_title and i not in taken:
+        if i not in taken and tokens[i].text in gz.person_first_words and tokens[i].is_title:
             for n in (4, 3, 2):
                 span = doc[i:i + n]
                 if len(span) == n and not any(t.i in taken for t in span) \

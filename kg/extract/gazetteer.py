@@ -48,6 +48,7 @@ class Gazetteer:
     media_words: frozenset[str] = frozenset()
     persons: dict[str, KnownPerson] = field(default_factory=dict)  # full name -> person
     surnames: dict[str, tuple[KnownPerson, ...]] = field(default_factory=dict)
+    person_first_words: frozenset[str] = frozenset()  # first words of their full names
 
     def person(self, name: str, context: frozenset[str] | set[str] = frozenset()
                ) -> KnownPerson | None:
@@ -159,3 +160,4 @@ def _load_persons(gz: Gazetteer) -> None:
             surname = name.split()[-1]
             if len(name.split()) > 1 and person not in gz.surnames.get(surname, ()):
                 gz.surnames[surname] = (*gz.surnames.get(surname, ()), person)
+    gz.person_first_words = frozenset(name.split()[0] for name in gz.persons)
