@@ -722,9 +722,8 @@ def _attribute_quotes(ctx: _Context) -> None:
         speaker = said_by(sent)
         if speaker is None and words and inside / words > 0.5:
             speaker = _attributed_later(ctx, n, said_by)  # '"A. B," she said.'
-        if speaker is None and words and inside / words > 0.5:
             para_start = ctx.text.rfind("\n", 0, sent.start_char)
-            if para_start <= last_para_end or last_speaker:
+            if speaker is None and (para_start <= last_para_end or last_speaker):
                 speaker = last_speaker
         if speaker:
             ctx.speakers[sent.start] = speaker
@@ -796,7 +795,7 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                        if a < sent.end_char and b > sent.start_char]
             if q_spans:
                 span = (q_spans[0][0], q_spans[-1][1])
-                para = ctx.text.rfind("\n", 0, sent.start_char) + 1
+                para = _paragraph_start(ctx.text, sent.start_char)
                 last = acts[-1] if acts else None
                 if last is not None and last.quote_only and last.agent == speaker \
                         and last.paragraph == para:
