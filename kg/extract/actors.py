@@ -76,6 +76,14 @@ class ActorIndex:
             seen += 1
         return None
 
+    def merge(self, key: str, into: str) -> None:
+        """Make actor ``key`` part of actor ``into``: its names, mentions and tokens."""
+        found, target = self.actors.pop(key), self.actors[into]
+        target.aliases |= found.aliases
+        target.spans.extend(found.spans)
+        self.by_token.update({i: into for i, k in self.by_token.items() if k == key})
+        self.mentions[:] = [(a, b, into if k == key else k) for a, b, k in self.mentions]
+
     def add(self, doc, start: int, end: int, found: Found, surface: str | None = None) -> str:
         """Record that tokens ``start:end`` name ``found`` (merged by key)."""
         old = self.actors.get(found.key)
@@ -111,12 +119,11 @@ def _strip_det(span) -> str:
     return span.doc[toks[0].i:toks[-1].i + 1].text
 
 
-def _gazetteer_matches(doc, gz: Gazetteer, tokens=None):
+def _gazetteer_matches(doc, gz: Gazetteer, tokens: list):
     """Longest gazetteer names in the text: (start, end, key, how)."""
     out = []
     i, n = 0, len(doc)
     text_of = doc.text
-    tokens = tokens if tokens is not None else list(doc)
     starts = [t.idx for t in tokens]
     words = [t.text for t in tokens]
     ends = [a + len(w) for a, w in zip(starts, words)]
@@ -581,12 +588,7 @@ def _merge_posts_into_holders(index: ActorIndex) -> None:
         holder = holders.get(_post_words(found.label))
         if holder is None:
             continue
-        target = index.actors[holder]
-        target.aliases |= found.aliases
-        target.spans.extend(found.spans)
-        index.by_token.update({i: holder for i, k in index.by_token.items() if k == key})
-        index.mentions[:] = [(a, b, holder if k == key else k) for a, b, k in index.mentions]
-        del index.actors[key]
+        index.merge(key, holder)
 
 
 def _post_words(text: str) -> str:
@@ -825,8 +827,6 @@ def _person_post(ent, gz: Gazetteer, gz_tokens, index: ActorIndex,
                 index.actors[member] = body
     if member is None and known is not None:
         member = known.belongs_to  # an official of an international organisation
-    if member is not None and member not in index.actors and member in gz.entries:
-        index.actors[member] = _entry_found(gz, member)  # named only through the person
     if member is None and any(t.lower_ in ("counterpart", "counterparts")
                               for t in [*title_toks, *doc[max(0, start - 4):start]]):
         member = COUNTERPART  # "his counterpart, Minister X": the other side
