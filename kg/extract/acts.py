@@ -205,12 +205,15 @@ def _act_nouns() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _documents() -> frozenset[str]:
     """Words for a document that speaks for its author ("the report said")."""
-    return frozenset(r["word"].lower() for r in read_table("documents.tsv"))
+    return frozenset(r["word"].lower() for r in read_table("messages.tsv")
+                     if r["document"] == "yes")
 
 
 @lru_cache(maxsize=1)
 def _messages() -> frozenset[str]:
-    return frozenset(r["word"].lower() for r in read_table("messages.tsv"))
+    """Words for a message that stands for its author ("the statement said")."""
+    return frozenset(r["word"].lower() for r in read_table("messages.tsv")
+                     if r["message"] == "yes")
 
 
 def _pronoun(tok, ctx: _Context) -> str | None:
