@@ -496,15 +496,19 @@ def _accusatory() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in read_table("accusatory.tsv"))
 
 
+def _span_tokens(act: "FoundAct", ctx: _Context):
+    """The tokens of an act's evidence spans, span by span."""
+    for a, b in act.spans:
+        span = ctx.doc.char_span(a, b, alignment_mode="expand")
+        if span is not None:
+            yield from span
+
+
 def _blames(act: "FoundAct", ctx: _Context) -> bool:
     """Whether a statement's words blame someone ("a serious violation")."""
     words = _accusatory()
-    for a, b in act.spans:
-        span = ctx.doc.char_span(a, b, alignment_mode="expand")
-        if span is not None and any(t.lemma_.lower() in words or t.lower_ in words
-                                    for t in span if not _negated(t)):
-            return True
-    return False
+    return any(t.lemma_.lower() in words or t.lower_ in words
+               for t in _span_tokens(act, ctx) if not _negated(t))
 
 
 @lru_cache(maxsize=1)
@@ -523,21 +527,19 @@ def _warns(act: "FoundAct", ctx: _Context) -> bool:
     """Whether a statement or pledge warns of what will befall the other side
     ("will receive an adequate answer", "promised retaliation")."""
     warning, neutral = _retaliation()
-    for a, b in act.spans:
-        span = ctx.doc.char_span(a, b, alignment_mode="expand")
-        for t in span if span is not None else ():
-            heads = warning.get(t.lemma_.lower())
-            if heads is None or t.head.lemma_.lower() in neutral:
-                continue
-            verb = t
-            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-                verb = verb.head
-            if heads and verb.lemma_.lower() not in heads:
-                continue
-            if _negated(verb) and t.lower_ != "unanswered":
-                continue
-            if act.type == "commitment" or _future(verb):
-                return True
+    for t in _span_tokens(act, ctx):
+        heads = warning.get(t.lemma_.lower())
+        if heads is None or t.head.lemma_.lower() in neutral:
+            continue
+        verb = t
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if heads and verb.lemma_.lower() not in heads:
+            continue
+        if _negated(verb) and t.lower_ != "unanswered":
+            continue
+        if act.type == "commitment" or _future(verb):
+            return True
     return False
 
 
