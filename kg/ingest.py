@@ -67,14 +67,15 @@ def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
     notify = progress or (lambda status, what: None)
     store.ensure_ontology()
     seen: dict[str, str] = {}  # graph IRI -> the id of the article that has it
-    model_name: list[str] = []  # loaded on the first article only
-    built_from: list[dict] = []  # Store.provenance(), read at the first article
+    model_name: str | None = None  # loaded on the first article only
+    built_from: dict = {}  # Store.provenance(), read at the first article
 
     def fail(message: str) -> None:
         report.errors.append(message)
         notify("failed", message)
 
     def to_extract() -> Iterator[Article]:
+        nonlocal model_name, built_from
         for item in _articles(paths_or_articles, encoding):
             if isinstance(item, InputError):
                 fail(str(item))
@@ -90,12 +91,12 @@ def ingest(paths_or_articles: Iterable[str | Path | Article], store: Store, *,
                      f"('/' reads as '_'); the first one was kept; rename one of them")
                 continue
             seen[graph] = item.id
-            if not model_name:
-                model_name.append(model_id(load_nlp(model)))
-                built_from.append(store.provenance())
+            if model_name is None:
+                model_name = model_id(load_nlp(model))
+                built_from = store.provenance()
             # as Store.is_current answers it, for all articles with one question
-            wanted = provenance_key(item.id, item.sha256, __version__, model_name[0])
-            if wanted in built_from[0].get(graph, ()):
+            wanted = provenance_key(item.id, item.sha256, __version__, model_name)
+            if wanted in built_from.get(graph, ()):
                 report.unchanged += 1
                 notify("unchanged", item.id)
                 continue
