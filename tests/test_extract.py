@@ -489,6 +489,29 @@ def test_extract_reaction_answers_the_other_sides_act_aimed_at_it(nlp, text, ans
     assert reply.responds_to == target.key
 
 
+def test_extract_reaction_answers_the_lead_act_not_a_later_one(nlp):
+    # the story's news is Norway's expulsion; what Norway says after it is background
+    ex = extract(nlp, "Norway expelled three Russian diplomats on Wednesday. The Norwegian "
+                      "police said they had watched the men for a year. Russia called the "
+                      "expulsions a hostile act.")
+    [expulsion] = [a for a in acts_of(ex, "action") if state_label(ex, a.agent) == "Norway"][:1]
+    [accusation] = acts_of(ex, "accusation")
+    assert accusation.responds_to == expulsion.key
+
+
+@pytest.mark.parametrize("text", [
+    "China imposed tariffs on Australian barley on Monday. China suspended imports of "
+    "Australian wine on Tuesday. Australia protested over the suspension.",
+    "China imposed tariffs on Australian barley on Monday. China detained three Australian "
+    "officials on Tuesday. Australia condemned the detention.",  # a listed derivation
+])
+def test_extract_reaction_answers_the_act_its_noun_names(nlp, text):
+    ex = extract(nlp, text)
+    [tariffs, named] = [a for a in ex.acts if state_label(ex, a.agent) == "China"]
+    [reaction] = [a for a in ex.acts if state_label(ex, a.agent) == "Australia"]
+    assert reaction.responds_to == named.key
+
+
 def test_extract_body_title_takes_the_one_state_of_its_sentence(nlp):
     ex = extract(nlp, "In Moscow, Foreign Ministry spokeswoman Olga Marina promised retaliation.")
     [threat] = acts_of(ex, "threat")

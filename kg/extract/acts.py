@@ -57,6 +57,7 @@ class FoundAct:
     quoted: bool = False  # its trigger is inside a quotation
     conj_of: int | None = None  # trigger of the act this one is coordinated with
     lemma: str | None = None  # the trigger's lemma ("invitation")
+    names: tuple[str, ...] = ()  # nouns it reacts to ("the expulsions", "over the release")
     quote_only: bool = False  # a quoted sentence with no trigger of its own
     paragraph: int = 0  # character offset where its paragraph starts
 
@@ -1087,12 +1088,35 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         act.object_of = governing.i
     if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         act.conj_of = tok.head.i
+    act.names = _reacted_to(tok)
     act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over")
                            for t in tok.subtree) or any(
         t.lower_ in ("response", "retaliation") for t in ctx.words(sent))
     if act_type in ("claim", "statement", "denial", "accusation"):
         act.topic = _topic(tok, ctx)
     return act
+
+
+#: Prepositions whose object is what an act reacts to ("protested over the release").
+_REACTION_PREPS = {"over", "against", "about", "at"}
+#: Nouns after which "to" names what is answered ("in response to the ban").
+_ANSWER_NOUNS = {"response", "reaction", "retaliation", "reply", "answer"}
+
+
+def _reacted_to(tok) -> tuple[str, ...]:
+    """Lemmas of the nouns an act names as what it reacts to: its object ("condemned
+    the expulsions") and the object of "over", "against", "in response to"."""
+    out = []
+    near = {tok.i, *(c.i for c in tok.children)}  # "protested over", "lodged a protest over"
+    for t in tok.subtree:
+        if t.pos_ != "NOUN" or t.i == tok.i:
+            continue
+        head = t.head
+        if (t.dep_ in ("dobj", "obj") and head.i == tok.i) or (t.dep_ == "pobj" and (
+                (head.lower_ in _REACTION_PREPS and head.head.i in near)
+                or (head.lower_ == "to" and head.head.lemma_.lower() in _ANSWER_NOUNS))):
+            out.append(t.lemma_.lower())
+    return tuple(out)
 
 
 def _requester(tok, ctx: _Context):

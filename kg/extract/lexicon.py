@@ -7,7 +7,7 @@ from typing import Iterator
 
 from .tables import read_table
 
-__all__ = ["Trigger", "load_lexicon", "match_trigger", "noun_type"]
+__all__ = ["Trigger", "load_lexicon", "match_trigger", "names_act", "noun_type"]
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,17 @@ def noun_type(lemma: str) -> str | None:
     entries = load_lexicon().get((lemma.lower(), "NOUN"), ())
     plain = [t for t in entries if not t.needs]
     return plain[0].type if plain else None
+
+
+@lru_cache(maxsize=1)
+def _derivations() -> frozenset[tuple[str, str]]:
+    return frozenset((r["noun"].lower(), r["verb"].lower()) for r in read_table("derivations.tsv"))
+
+
+def names_act(noun: str, lemma: str) -> bool:
+    """Whether a noun names the act of a trigger lemma ("expulsion" -> "expel", "refusal"
+    -> "refuse", "ban" -> "ban"): the same word, one listed in ``data/derivations.tsv``,
+    or two words sharing their first five letters."""
+    if noun == lemma or (noun, lemma) in _derivations():
+        return True
+    return len(noun) >= 5 and len(lemma) >= 5 and noun[:5] == lemma[:5]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .actors import COUNTERPART, LOCAL, ActorIndex
 from .acts import FoundAct
-from .lexicon import noun_type
+from .lexicon import names_act, noun_type
 
 __all__ = ["link_acts"]
 
@@ -22,6 +22,11 @@ _ANSWERS = {
     "request": ("action", "decline"),
 }
 _ALWAYS_RESPONDS = {"decline", "accept", "denial"}
+#: Reactions that answer the other side's first act of a kind they answer, aimed at
+#: their side (the story's news), rather than the nearest one: a refusal refuses the
+#: demand the story is about, a protest protests its measure. Denials and acceptances
+#: answer the nearest claim or offer instead ("denied the charge" just made).
+_ANSWER_THE_LEAD = {"decline", "protest", "accusation", "threat"}
 
 
 def _same_side(actors: ActorIndex, a: str | None, b: str | None) -> bool:
@@ -89,9 +94,18 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         kept.append(act)
 
     kept = [a for a in kept if not _commentary(a, actors)]
+    counterpart = _counterparts(actors)
     responds: dict[str, str] = {}
     position = {a.key: n for n, a in enumerate(kept)}
+    for act in kept:  # first the acts a reaction names ("called the expulsions hostile")
+        named = _named_act(act, kept, position, actors, responds)
+        if named is not None:
+            responds[act.key] = named.key
+            if act.addressee is None:
+                act.addressee = _side(actors, named.agent)
     for act in kept:
+        if act.key in responds:
+            continue
         # a request named as the object of a decline/accept
         objects = [o for o in acts if o.object_of == act.trigger and o.type == "request"]
         if act.type in ("decline", "accept") and objects:
@@ -112,7 +126,11 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
             continue
         if actors.state_of(act.agent) is None and _top(actors, act.agent) is None:
             continue  # whose side it is we do not know, so not whom it answers
-        cand = _answered(act, kept, position, actors)
+        cand = None
+        if act.type in _ANSWER_THE_LEAD:
+            cand = _lead(act, kept, actors, counterpart, responds, _ANSWERS[act.type])
+        if cand is None:
+            cand = _answered(act, kept, position, actors, counterpart)
         if cand is not None and responds.get(cand.key) == act.key:
             cand = None  # never answer what answers you
         if cand is not None:
@@ -121,7 +139,6 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
                 act.addressee = _side(actors, cand.agent)
     kept = _merge_repeated_answers(kept, responds, actors)
     _link_to_focus(kept, responds, actors)
-    counterpart = _counterparts(actors)
     _link_to_lead(kept, responds, actors, counterpart)
     _counter_claims(kept, responds, actors)
     _settle_counterparts(kept, actors, counterpart)
@@ -142,6 +159,22 @@ _DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat", 
              "commitment"}
 
 
+def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
+               actors: ActorIndex, responds: dict[str, str]) -> FoundAct | None:
+    """The other side's act a reaction names by its noun ("called the expulsions
+    hostile", "protested over the release"): the first such act told before it, else
+    the first told after."""
+    if not act.names or act.type in ("decline", "accept", "denial"):
+        return None  # those name what they answer as their object (see _named_object)
+    here = position[act.key]
+    pool = [e for e in kept if e is not act and e.lemma and responds.get(e.key) != act.key
+            and any(names_act(n, e.lemma) for n in act.names)
+            and not _same_side(actors, e.agent, act.agent)
+            and (actors.state_of(e.agent) or _top(actors, e.agent)) is not None]
+    before = [e for e in pool if position[e.key] < here]
+    return (before or pool or [None])[0]
+
+
 def _named_object(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
                   actors: ActorIndex) -> FoundAct | None:
     """The other side's act a refusal or denial names as its object ("rejected the
@@ -158,7 +191,7 @@ def _named_object(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
 
 
 def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
-              actors: ActorIndex) -> FoundAct | None:
+              actors: ActorIndex, counterpart) -> FoundAct | None:
     """The act of another side that ``act`` most plausibly answers: the nearest one
     of the kinds it answers, earlier in the text first, else later (news often
     tells the answer before what it answers)."""
@@ -179,8 +212,8 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
         after = [e for e in pool if position[e.key] > here]
         if act.punitive and act.type not in _ALWAYS_RESPONDS:
             # a measure told first is what the other side's later protests answer
-            after = [e for e in after if e.addressee is None
-                     or not _same_side(actors, e.addressee, act.agent)]
+            after = [e for e in after if _aimed_at(e, counterpart) is None
+                     or not _same_side(actors, _aimed_at(e, counterpart), act.agent)]
         if after and wanted is not None and (act.type in _ALWAYS_RESPONDS or act.punitive):
             return after[0]
     if act.type in _REACTIVE:
@@ -237,7 +270,7 @@ def _merge_repeated_answers(kept: list[FoundAct], responds: dict[str, str],
         target = responds.get(act.key)
         if act.type in ("decline", "accept") and target:
             key = (act.type, actors.state_of(act.agent) or act.agent, target)
-            if key in first and act.quoted and act.agent != first[key].agent:
+            if key in first and act.quoted and _voice(act) != _voice(first[key]):
                 out.append(act)  # another voice of the side, in its own words: its own act
                 continue
             if key in first:
@@ -325,23 +358,13 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
     lead act: the first act of that side aimed at it (the story's news is one side's
     act and the other's reactions to it)."""
     order = {a.key: n for n, a in enumerate(kept)}
-
-    def aimed_at(e: FoundAct) -> str | None:  # whom an act is aimed at, said or implied
-        if e.addressee is None and e.type in _DIRECTED and e.subtype != "recovery":
-            return counterpart(e.agent)
-        return e.addressee
-
     for act in kept:
         if act.key in responds or act.type not in _ANSWERS_LEAD:
             continue
         side = actors.state_of(act.agent) or _top(actors, act.agent)
         if side is None:
             continue
-        lead = next((e for e in kept if e is not act and aimed_at(e) is not None
-                     and not _same_side(actors, e.agent, act.agent)
-                     and (actors.state_of(e.agent) or _top(actors, e.agent)) is not None
-                     and _same_side(actors, aimed_at(e), act.agent)
-                     and responds.get(e.key) != act.key), None)
+        lead = _lead(act, kept, actors, counterpart, responds)
         if lead is None or (act.type in ("request", "commitment", "claim", "action", "statement")
                             and order[lead.key] > order[act.key]):
             continue
@@ -352,6 +375,29 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
         if act.type == "statement" and lead.type in ("decline", "accept"):
             continue  # the refused side's remarks explain its own request, they answer nothing
         responds[act.key] = lead.key
+
+
+def _aimed_at(act: FoundAct, counterpart) -> str | None:
+    """Whom an act is aimed at: its addressee, else for a directed act the other side."""
+    if act.addressee is None and act.type in _DIRECTED and act.subtype != "recovery":
+        return counterpart(act.agent)
+    return act.addressee
+
+
+def _lead(act: FoundAct, kept: list[FoundAct], actors: ActorIndex, counterpart,
+          responds: dict[str, str], types: tuple[str, ...] | None = None) -> FoundAct | None:
+    """The other side's lead act towards the side of ``act``: its first act (of one of
+    ``types``, if given) aimed at that side, said or implied, that does not answer ``act``."""
+    for e in kept:
+        if e is act or (types is not None and e.type not in types) \
+                or responds.get(e.key) == act.key or _same_side(actors, e.agent, act.agent) \
+                or (actors.state_of(e.agent) or _top(actors, e.agent)) is None:
+            continue
+        aimed = _aimed_at(e, counterpart)
+        if aimed is not None and _same_side(actors, aimed, act.agent) \
+                and not (types is not None and _aimed_elsewhere(act, e, actors)):
+            return e
+    return None
 
 
 def _commentary(act: FoundAct, actors: ActorIndex) -> bool:
@@ -372,3 +418,8 @@ def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> boo
 def _side(actors: ActorIndex, key: str | None) -> str | None:
     """The side an actor acts for: its state, else its top body, else itself."""
     return (actors.state_of(key) or _top(actors, key) or key) if key else None
+
+
+def _voice(act: FoundAct) -> str | None:
+    """Who voiced an act: its speaker where the text names one, else its agent."""
+    return act.speaker or act.agent
