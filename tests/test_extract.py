@@ -442,6 +442,19 @@ def test_extract_acts_of_one_pattern(nlp, text, expected):
     assert [a.type for a in extract(nlp, text).acts] == expected, text
 
 
+@pytest.mark.parametrize("text, first, second", [
+    # a sentence-opening "It" continues the body that was the subject before
+    ("Lithuania's foreign ministry summoned the Belarusian envoy on Tuesday. It demanded a "
+     "full explanation of the incident.", "Lithuania", "Lithuania"),
+    # a participle opening the sentence is not its subject
+    ('Calling the remarks "insulting", Hungary summoned the Ukrainian ambassador on Tuesday.',
+     "Hungary", "Hungary"),
+])
+def test_extract_agent_of_a_sentence_with_no_plain_subject(nlp, text, first, second):
+    ex = extract(nlp, text)
+    assert [state_label(ex, a.agent) for a in ex.acts] == [first, second]
+
+
 def test_extract_planning_a_response_is_no_threat(nlp):
     ex = extract(nlp, "Serbia said it would coordinate its response with its partners.")
     assert not acts_of(ex, "threat")

@@ -252,17 +252,41 @@ def _pronoun(tok, ctx: _Context) -> str | None:
                 return recent[-1]
             return _last_mention(ctx, tok.i, lambda f: f.kind in ("government", "organization",
                                                                   "state"), True)
+        if tok.dep_ in ("nsubj", "poss") and not ctx.in_quote[tok.i]:
+            return _previous_subject(tok, ctx)  # "Lithuania summoned the envoy. It demanded..."
         return None
     if low in _GROUP_PRON:
         return _last_mention(ctx, tok.i, lambda f: f.kind in ("group", "state", "government"))
     return None
 
 
-def _subject(tok):
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "csubj", "expl"):
-            return c
+def _previous_subject(tok, ctx: _Context) -> str | None:
+    """The body a sentence-opening "it" or "its" continues: the actor subject of the
+    sentence before, when that is a state, government or organisation."""
+    sent = ctx.sent(tok)
+    opening = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    if opening is None or opening.i != tok.i or tok.dep_ == "poss" and tok.head.dep_ != "nsubj":
+        return None
+    if sent.start == 0:
+        return None
+    before = ctx.sent(ctx.doc[sent.start - 1])
+    subj = _subject(before.root)
+    key = actor_at(subj, ctx, 1) if subj is not None and subj.pos_ != "PRON" else None
+    if key and ctx.actors.actors[key].kind in ("government", "organization", "state"):
+        return key
     return None
+
+
+def _subject(tok):
+    """The subject of a verb: a noun subject before a clausal one ("Calling the remarks
+    unacceptable, Hungary summoned..." is Hungary's act)."""
+    found = None
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            return c
+        if c.dep_ in ("csubj", "expl") and found is None:
+            found = c
+    return found
 
 
 def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
