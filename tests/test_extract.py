@@ -455,6 +455,17 @@ def test_extract_agent_of_a_sentence_with_no_plain_subject(nlp, text, first, sec
     assert [state_label(ex, a.agent) for a in ex.acts] == [first, second]
 
 
+def test_extract_a_states_leader_unnamed_is_its_head_named_before(nlp):
+    ex = extract(nlp, "Nigerian President Bola Tinubu visited Brazil on Wednesday. The Nigerian "
+                      "leader invited Lula to make a state visit to Abuja. Lula accepted the "
+                      "invitation.")
+    [request] = acts_of(ex, "request")
+    [accept] = acts_of(ex, "accept")
+    assert label(ex, request.agent) == "Bola Tinubu"
+    assert state_label(ex, accept.agent) == "Brazil"  # a known one-word name
+    assert accept.responds_to == request.key
+
+
 def test_extract_planning_a_response_is_no_threat(nlp):
     ex = extract(nlp, "Serbia said it would coordinate its response with its partners.")
     assert not acts_of(ex, "threat")

@@ -28,7 +28,13 @@ _GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves"}
 _FIRST_PERSON = {"we", "our", "us", "ours", "ourselves", "i", "my", "me", "mine"}
 _UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "diplomat",
                    "source", "officer", "minister", "ambassador", "envoy", "secretary",
-                   "adviser", "advisor", "aide", "representative", "commissioner", "chief"}
+                   "adviser", "advisor", "aide", "representative", "commissioner", "chief",
+                   "leader", "president", "premier", "chancellor"}
+#: Unnamed posts that, of a state, are its head of state or government ("the Nigerian
+#: leader"): the person of the text who holds such a post for that state, if one does.
+_HEAD_WORDS = {"leader", "president", "premier", "chancellor"}
+_HEAD_ROLES = {"president", "prime minister", "premier", "chancellor", "leader",
+               "supreme leader", "king", "emir", "sultan", "head of state"}
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
                   "ministers", "lawmakers", "negotiators", "experts", "investigators",
                   "inspectors", "monitors", "observers", "mediators", "rapporteurs"}
@@ -493,6 +499,13 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         surface = _strip_det(span_toks)
         is_group = lower in _UNNAMED_GROUP
         state = index.state_of(member) if member else None
+        if lower in _HEAD_WORDS:
+            head = _head_of(index, state, tok.i) if state and member == state else None
+            if head is not None:  # "Nigerian President Bola Tinubu" ... "the Nigerian leader"
+                index.add(doc, np_start, np_end, index.actors[head], surface)
+                continue
+            if state is None or member != state:
+                continue  # "the president of the council", "the bloc's leader": not a state's
         if is_group and state and member == state:
             key = f"group/{state[6:]}/{slug(tok.lemma_)}"
             label = f"{gz.entries[state].label} {tok.text}"
@@ -543,6 +556,15 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     _merge_posts_into_holders(index)
     _add_parents(index, gz)
     return index
+
+
+def _head_of(index: ActorIndex, state: str, before: int) -> str | None:
+    """The person named before token ``before`` who heads ``state`` (its president, prime
+    minister, leader...), if exactly one does."""
+    heads = {k for start, _, k in index.mentions if start < before and k.startswith("person/")
+             and (index.actors[k].role or "").lower() in _HEAD_ROLES
+             and index.state_of(k) == state}
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _add_parents(index: ActorIndex, gz: Gazetteer) -> None:
@@ -691,11 +713,11 @@ def _known_names(doc, gz: Gazetteer, persons, gz_tokens, tokens) -> list:
     while i < len(doc):
         found = None
         if i not in taken and tokens[i].text in gz.person_first_words and tokens[i].is_title:
-            for n in (4, 3, 2):
+            for n in (4, 3, 2, 1):
                 span = doc[i:i + n]
                 if len(span) == n and not any(t.i in taken for t in span) \
-                        and span.text in gz.persons:
-                    found = span
+                        and span.text in gz.persons and (n > 1 or _alone(doc, i)):
+                    found = span  # "Lula", "Jokowi": a known one-word name, alone
                     break
         if found is not None:
             out.append(found)
@@ -703,6 +725,12 @@ def _known_names(doc, gz: Gazetteer, persons, gz_tokens, tokens) -> list:
         else:
             i += 1
     return out
+
+
+def _alone(doc, i: int) -> bool:
+    """Whether token ``i`` is a proper noun standing alone, not part of a longer name."""
+    return doc[i].pos_ == "PROPN" and not (i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN") \
+        and not (i > 0 and doc[i - 1].pos_ == "PROPN")
 
 
 def _parties(doc, index: ActorIndex, gz_tokens, tokens) -> None:
