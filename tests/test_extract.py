@@ -421,6 +421,15 @@ ACTS_OF_ONE_PATTERN = [
     ("Belarus has repeatedly denied orchestrating the crossings.", ["denial"]),
     ("Tajikistan's foreign ministry rejected that account within hours.", ["denial"]),
     ("Belarus denied the envoy a visa.", ["decline"]),
+    # withholding what the other side wants is a refusal, and asks nothing itself
+    ("Serbia's president said he would not attend the summit in Tirana.", ["decline"]),
+    ("Mexico will not extradite the former minister, the foreign ministry said.", ["decline"]),
+    ("Ghana released the crew on Monday.", []),
+    # expressing solidarity is a statement; welcoming a decision too, a visitor a meeting
+    ("Finland's foreign minister expressed full solidarity with Estonia.", ["statement"]),
+    ("Nigeria welcomed the decision of the Brazilian government.", ["statement"]),
+    ("Kenyan President William Ruto welcomed Ugandan President Yoweri Museveni in Nairobi.",
+     ["action"]),
     # recalling an envoy is an action; backing a call accepts it
     ("Peru recalled its charge d'affaires in Mexico City for consultations.", ["action"]),
     ("Costa Rica backed the call for an investigation.", ["accept"]),

@@ -868,6 +868,9 @@ def _refused_request(act: FoundAct, ctx: _Context, sent, by_trigger) -> FoundAct
     """What a refusal refuses, when it is a thing someone asked for ("defied a call
     from the EU", "rebuffed the latest push by Poland's government")."""
     tok = ctx.doc[act.trigger]
+    trig = match_trigger(tok)
+    if trig is not None and trig.needs == "neg":
+        return None  # "will not return the vessels": what is withheld, not what was asked
     objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
     for obj in objs:
         if obj.i in by_trigger or obj.i in ctx.actors.by_token or obj.pos_ not in ("NOUN", "PROPN"):
@@ -1032,7 +1035,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             (c.dep_ in ("dobj", "obj") and c.i in ctx.actors.by_token) or
             (c.dep_ == "prep" and c.lower_ == "with") for c in tok.children) and \
             tok.lemma_.lower() == "welcome":
-        return None  # "welcomed the decision" is no meeting
+        act_type = "statement"  # "welcomed the decision": approval, not a meeting
     if act_type == "protest" and tok.pos_ == "VERB" and _future(tok):
         return None  # "Brussels will regret this": a warning to it, not its protest
     if act_type == "action" and _future(tok) and not _negated(tok):

@@ -38,10 +38,6 @@ def _blame_words() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in read_table("accusatory.tsv"))
 
 
-#: Entity types of a named actor (an object of one of them makes "welcomed" a meeting).
-_NAME_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
-
-
 def _pos_class(tok) -> str:
     if tok.pos_ in ("VERB", "AUX"):
         return "VERB"
@@ -65,10 +61,6 @@ def _needs_hold(tok, needs: str) -> bool:
                    if c.dep_ in ("advcl", "ccomp", "xcomp") for g in c.children)  # "for X to..."
     if kind == "obj" and not wanted:
         return any(c.dep_ in ("dobj", "obj") for c in tok.children)
-    if kind == "objname":  # "welcomed Lula", "welcomed the Iranian delegation"
-        return any(c.dep_ in ("dobj", "obj") and (c.ent_type_ in _NAME_TYPES or c.lower_ in
-                                                  ("him", "her", "them", "delegation"))
-                   for c in tok.children)
     if kind == "ing":  # "denied orchestrating the crossings"
         return any(c.dep_ in ("xcomp", "dobj", "pcomp", "ccomp") and c.tag_ == "VBG"
                    for c in tok.children)
