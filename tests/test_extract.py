@@ -425,6 +425,9 @@ ACTS_OF_ONE_PATTERN = [
     ("Serbia's president said he would not attend the summit in Tirana.", ["decline"]),
     ("Mexico will not extradite the former minister, the foreign ministry said.", ["decline"]),
     ("Ghana released the crew on Monday.", []),
+    # expecting an apology or an explanation of the other side asks for it
+    ("Poland expects an explanation from Belarus.", ["request"]),
+    ("We expect the talks to continue, the Polish minister said.", ["statement"]),
     # expressing solidarity is a statement; welcoming a decision too, a visitor a meeting
     ("Finland's foreign minister expressed full solidarity with Estonia.", ["statement"]),
     ("Nigeria welcomed the decision of the Brazilian government.", ["statement"]),
