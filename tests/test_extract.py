@@ -478,6 +478,13 @@ def test_extract_a_states_leader_unnamed_is_its_head_named_before(nlp):
     assert accept.responds_to == request.key
 
 
+def test_extract_a_region_named_after_a_state_is_not_that_state(nlp):
+    ex = extract(nlp, "Brazil called for new seats for Africa and Latin America. China's coast "
+                      "guard rammed a boat in the South China Sea.")
+    assert "United States" not in {a.label for a in ex.actors}
+    assert [state_label(ex, a.agent) for a in ex.acts] == ["Brazil", "China"]
+
+
 def test_extract_planning_a_response_is_no_threat(nlp):
     ex = extract(nlp, "Serbia said it would coordinate its response with its partners.")
     assert not acts_of(ex, "threat")

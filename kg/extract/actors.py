@@ -38,6 +38,9 @@ _HEAD_ROLES = {"president", "prime minister", "premier", "chancellor", "leader",
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
                   "ministers", "lawmakers", "negotiators", "experts", "investigators",
                   "inspectors", "monitors", "observers", "mediators", "rapporteurs"}
+#: Capitalised words that, before a one-word state name, make a region's name of it.
+_REGION_WORDS = {"Latin", "South", "North", "Central", "East", "West", "Southeast",
+                 "Northeast", "Southwest", "Northwest"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 _COUNTRY_WORDS = {"country", "nation", "kingdom", "republic"}
 _STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies", "union",
@@ -148,6 +151,8 @@ def _gazetteer_matches(doc, gz: Gazetteer, tokens: list):
                 best = (i, j, gz.demonyms[text], "demonym")
             if best:
                 break
+        if best and i > 0 and words[i - 1] in _REGION_WORDS and best[1] - best[0] == 1:
+            best = None  # "Latin America", "the South China Sea": a region, not the state
         if best:
             out.append(best)
             i = best[1]
