@@ -425,6 +425,8 @@ ACTS_OF_ONE_PATTERN = [
     ("Serbia's president said he would not attend the summit in Tirana.", ["decline"]),
     ("Mexico will not extradite the former minister, the foreign ministry said.", ["decline"]),
     ("Ghana released the crew on Monday.", []),
+    # a condition on the object holds for its plural too ("held talks")
+    ("Nigeria's president held talks with the Brazilian president on Wednesday.", ["action"]),
     # expecting an apology or an explanation of the other side asks for it
     ("Poland expects an explanation from Belarus.", ["request"]),
     ("We expect the talks to continue, the Polish minister said.", ["statement"]),

@@ -71,7 +71,7 @@ def _needs_hold(tok, needs: str) -> bool:
         if tok.dep_ in ("acl", "relcl") or any(c.dep_ == "auxpass" for c in tok.children):
             objs.append(tok.head)
         for o in objs:
-            words = {t.lemma_.lower() for t in o.subtree} | {o.lemma_.lower()}
+            words = {w for t in o.subtree for w in (t.lemma_.lower(), t.lower_)}
             if words & wanted:
                 return True
         return False
