@@ -265,9 +265,8 @@ def _previous_subject(tok, ctx: _Context) -> str | None:
     sentence before, when that is a state, government or organisation."""
     sent = ctx.sent(tok)
     opening = next((t for t in sent if not t.is_punct and not t.is_space), None)
-    if opening is None or opening.i != tok.i or tok.dep_ == "poss" and tok.head.dep_ != "nsubj":
-        return None
-    if sent.start == 0:
+    if opening is None or opening.i != tok.i or sent.start == 0 \
+            or (tok.dep_ == "poss" and tok.head.dep_ != "nsubj"):
         return None
     before = ctx.sent(ctx.doc[sent.start - 1])
     subj = _subject(before.root)

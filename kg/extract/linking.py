@@ -212,8 +212,8 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
         after = [e for e in pool if position[e.key] > here]
         if act.punitive and act.type not in _ALWAYS_RESPONDS:
             # a measure told first is what the other side's later protests answer
-            after = [e for e in after if _aimed_at(e, counterpart) is None
-                     or not _same_side(actors, _aimed_at(e, counterpart), act.agent)]
+            after = [e for e in after
+                     if not _same_side(actors, _aimed_at(e, counterpart), act.agent)]
         if after and wanted is not None and (act.type in _ALWAYS_RESPONDS or act.punitive):
             return after[0]
     if act.type in _REACTIVE:
