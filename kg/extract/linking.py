@@ -124,7 +124,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
             continue
         if act.type not in _REACTIVE and not act.cue_response and not act.punitive:
             continue
-        if actors.state_of(act.agent) is None and _top(actors, act.agent) is None:
+        if _known_side(actors, act.agent) is None:
             continue  # whose side it is we do not know, so not whom it answers
         cand = None
         if act.type in _ANSWER_THE_LEAD:
@@ -170,7 +170,7 @@ def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     pool = [e for e in kept if e is not act and e.lemma and responds.get(e.key) != act.key
             and any(names_act(n, e.lemma) for n in act.names)
             and not _same_side(actors, e.agent, act.agent)
-            and (actors.state_of(e.agent) or _top(actors, e.agent)) is not None]
+            and _known_side(actors, e.agent) is not None]
     before = [e for e in pool if position[e.key] < here]
     return (before or pool or [None])[0]
 
@@ -323,13 +323,13 @@ def _counterparts(actors: ActorIndex):
     """A function giving, for an actor, the most-named top-level actor of another side."""
     counts: dict[str, int] = {}
     for start, end, key in actors.mentions:
-        top = actors.state_of(key) or _top(actors, key)
+        top = _known_side(actors, key)
         if top:
             counts[top] = counts.get(top, 0) + 1
     ranked = sorted(counts, key=lambda k: (not k.startswith("state/"), -counts[k], k))
 
     def counterpart(agent: str) -> str | None:
-        side = actors.state_of(agent) or _top(actors, agent)
+        side = _known_side(actors, agent)
         if side is None:
             return None  # whose side it is we do not know, so not who the other is
         return next((k for k in ranked if k != side), None)
@@ -361,8 +361,7 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
     for act in kept:
         if act.key in responds or act.type not in _ANSWERS_LEAD:
             continue
-        side = actors.state_of(act.agent) or _top(actors, act.agent)
-        if side is None:
+        if _known_side(actors, act.agent) is None:
             continue
         lead = _lead(act, kept, actors, counterpart, responds)
         if lead is None or (act.type in ("request", "commitment", "claim", "action", "statement")
@@ -391,7 +390,7 @@ def _lead(act: FoundAct, kept: list[FoundAct], actors: ActorIndex, counterpart,
     for e in kept:
         if e is act or (types is not None and e.type not in types) \
                 or responds.get(e.key) == act.key or _same_side(actors, e.agent, act.agent) \
-                or (actors.state_of(e.agent) or _top(actors, e.agent)) is None:
+                or _known_side(actors, e.agent) is None:
             continue
         aimed = _aimed_at(e, counterpart)
         if aimed is not None and _same_side(actors, aimed, act.agent) \
@@ -415,9 +414,14 @@ def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> boo
         and not _same_side(actors, act.addressee, target.agent)
 
 
+def _known_side(actors: ActorIndex, key: str | None) -> str | None:
+    """The side an actor is known to act for: its state, else its top body, else None."""
+    return actors.state_of(key) or _top(actors, key)
+
+
 def _side(actors: ActorIndex, key: str | None) -> str | None:
     """The side an actor acts for: its state, else its top body, else itself."""
-    return (actors.state_of(key) or _top(actors, key) or key) if key else None
+    return (_known_side(actors, key) or key) if key else None
 
 
 def _voice(act: FoundAct) -> str | None:
