@@ -582,11 +582,29 @@ def test_extract_accusation_aimed_at_a_third_side_answers_nothing_of_another(nlp
     assert accusation.responds_to is None
 
 
-def test_extract_statement_after_a_refusal_of_its_sides_request_answers_nothing(nlp):
+def test_extract_statement_of_the_refused_side_answers_the_refusal(nlp):
     ex = extract(nlp, "Japan declined South Korea's request for talks on Monday. "
-                      "Seoul said on Tuesday that the talks had aimed to ease tension.")
+                      "Seoul said on Tuesday that the door to talks remained open.")
+    [decline] = acts_of(ex, "decline")
     [statement] = acts_of(ex, "statement")
-    assert statement.responds_to is None
+    assert statement.responds_to == decline.key
+
+
+def test_extract_reaction_naming_the_decision_answers_the_other_sides_act(nlp):
+    ex = extract(nlp, "Serbia turned down an invitation from Albania to attend the summit. "
+                      "Serbia also criticised Kosovo's new trade rules. "
+                      "Albania's prime minister said he deeply regretted the decision.")
+    [decline] = acts_of(ex, "decline")
+    [protest] = acts_of(ex, "protest")
+    assert protest.responds_to == decline.key
+
+
+def test_extract_act_never_answers_the_statement_that_reports_it(nlp):
+    ex = extract(nlp, "Washington imposed tariffs on Colombia on Sunday. "
+                      "The White House later said Colombia had agreed to take the flights.")
+    [accept] = acts_of(ex, "accept")
+    [statement] = acts_of(ex, "statement")
+    assert accept.responds_to != statement.key
 
 
 def test_extract_request_asked_once_again_is_the_same_request(nlp):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from .tables import read_table
+from .tables import read_table, split_values
 
 __all__ = ["Trigger", "load_lexicon", "match_trigger", "names_act", "noun_type"]
 
@@ -132,6 +132,18 @@ def noun_type(lemma: str) -> str | None:
 @lru_cache(maxsize=1)
 def _derivations() -> frozenset[tuple[str, str]]:
     return frozenset((r["noun"].lower(), r["verb"].lower()) for r in read_table("derivations.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _named_kinds() -> dict[str, frozenset[str]]:
+    return {r["noun"].lower(): frozenset(split_values(r["types"]))
+            for r in read_table("named_kinds.tsv")}
+
+
+def names_kind(noun: str, act_type: str) -> bool:
+    """Whether a noun names an act by its kind ("the decision" -> a refusal or a
+    measure, "his comments" -> a statement), as listed in ``data/named_kinds.tsv``."""
+    return act_type in _named_kinds().get(noun, ())
 
 
 def names_act(noun: str, lemma: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .actors import COUNTERPART, LOCAL, ActorIndex
 from .acts import FoundAct
-from .lexicon import names_act, noun_type
+from .lexicon import names_act, names_kind, noun_type
 
 __all__ = ["link_acts"]
 
@@ -168,7 +168,7 @@ def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
         return None  # those name what they answer as their object (see _named_object)
     here = position[act.key]
     pool = [e for e in kept if e is not act and e.lemma and responds.get(e.key) != act.key
-            and any(names_act(n, e.lemma) for n in act.names)
+            and any(names_act(n, e.lemma) or names_kind(n, e.type) for n in act.names)
             and not _same_side(actors, e.agent, act.agent)
             and _known_side(actors, e.agent) is not None]
     before = [e for e in pool if position[e.key] < here]
@@ -196,7 +196,8 @@ def _answered(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     of the kinds it answers, earlier in the text first, else later (news often
     tells the answer before what it answers)."""
     here = position[act.key]
-    others = [e for e in kept if e is not act and not _same_side(actors, e.agent, act.agent)]
+    others = [e for e in kept if e is not act and not _same_side(actors, e.agent, act.agent)
+              and not _reports(e, act)]
     if act.addressee is not None:
         aimed = [e for e in others if _same_side(actors, e.agent, act.addressee)]
         # a protest or accusation aimed at a side answers that side, not a third one
@@ -270,7 +271,8 @@ def _merge_repeated_answers(kept: list[FoundAct], responds: dict[str, str],
         target = responds.get(act.key)
         if act.type in ("decline", "accept") and target:
             key = (act.type, actors.state_of(act.agent) or act.agent, target)
-            if key in first and act.quoted and _voice(act) != _voice(first[key]):
+            if key in first and act.quoted and _voice(act) != _voice(first[key]) \
+                    and _voiced(first[key], actors):
                 out.append(act)  # another voice of the side, in its own words: its own act
                 continue
             if key in first:
@@ -371,8 +373,6 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
             continue
         if act.type == "commitment" and lead.type != "request":
             continue  # a pledge answers what was asked of it, not a refusal or a blow
-        if act.type == "statement" and lead.type in ("decline", "accept"):
-            continue  # the refused side's remarks explain its own request, they answer nothing
         responds[act.key] = lead.key
 
 
@@ -390,7 +390,7 @@ def _lead(act: FoundAct, kept: list[FoundAct], actors: ActorIndex, counterpart,
     for e in kept:
         if e is act or (types is not None and e.type not in types) \
                 or responds.get(e.key) == act.key or _same_side(actors, e.agent, act.agent) \
-                or _known_side(actors, e.agent) is None:
+                or _known_side(actors, e.agent) is None or _reports(e, act):
             continue
         aimed = _aimed_at(e, counterpart)
         if aimed is not None and _same_side(actors, aimed, act.agent) \
@@ -422,6 +422,20 @@ def _known_side(actors: ActorIndex, key: str | None) -> str | None:
 def _side(actors: ActorIndex, key: str | None) -> str | None:
     """The side an actor acts for: its state, else its top body, else itself."""
     return (_known_side(actors, key) or key) if key else None
+
+
+def _voiced(act: FoundAct, actors: ActorIndex) -> bool:
+    """Whether a person voices an act (a speaker, or a person as its agent), rather than
+    the story telling what a state or body did ("Bogota refused")."""
+    found = actors.actors.get(act.agent)
+    return act.speaker is not None or (found is not None and found.kind == "person")
+
+
+def _reports(e: FoundAct, act: FoundAct) -> bool:
+    """Whether ``e`` is the statement that reports ``act`` ("the White House said
+    Colombia had agreed"): a statement whose first span holds the act's first span."""
+    return e.type == "statement" and e.spans[0][0] <= act.spans[0][0] \
+        and act.spans[0][1] <= e.spans[0][1]
 
 
 def _voice(act: FoundAct) -> str | None:
