@@ -705,3 +705,20 @@ def test_extract_accepting_an_apology_answers_no_request(nlp):
     ex = extract(nlp, "Prime Minister Hun Sen on Thursday accepted an apology from Thai Foreign "
                       "Minister Don Pramudwinai.")
     assert not acts_of(ex, "request")
+
+
+def test_extract_reaction_after_a_clause_answers_the_act_of_that_clause(nlp):
+    ex = extract(nlp, "Canada suspended trade talks with India on Monday. "
+                      "After Canada expelled an Indian diplomat, India retaliated by "
+                      "accusing Canada of interference.")
+    [expulsion] = [a for a in acts_of(ex, "action") if "expelled" in a.evidence[0].text]
+    [accusation] = acts_of(ex, "accusation")
+    assert accusation.responds_to == expulsion.key
+
+
+def test_extract_unnamed_spokesman_speaks_for_the_body_named_last(nlp):
+    ex = extract(nlp, "Australia's foreign ministry criticised the decision. "
+                      "The Chinese embassy rejected the criticism. "
+                      "\"We have nothing to hide,\" a spokesman said.")
+    [spokesman] = [a for a in ex.actors if a.label.lower() == "spokesman"]
+    assert spokesman.member_of.startswith("gov/CHN/")

@@ -497,7 +497,8 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             if lower not in ("spokesman", "spokeswoman", "spokesperson"):
                 continue
             # "a spokesman said": speaks for the body named last
-            member = next((k for start, end, k in reversed(index.mentions) if start < tok.i
+            member = next((k for start, end, k in sorted(index.mentions, reverse=True)
+                           if start < tok.i
                            and index.actors[k].kind in ("government", "organization")), None)
             if member is None:
                 continue

@@ -58,6 +58,7 @@ class FoundAct:
     conj_of: int | None = None  # trigger of the act this one is coordinated with
     lemma: str | None = None  # the trigger's lemma ("invitation")
     names: tuple[str, ...] = ()  # nouns it reacts to ("the expulsions", "over the release")
+    after: tuple[int, int] | None = None  # tokens of its "after X did Y" clause
     quote_only: bool = False  # a quoted sentence with no trigger of its own
     paragraph: int = 0  # character offset where its paragraph starts
 
@@ -1115,6 +1116,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     if tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         act.conj_of = tok.head.i
     act.names = _reacted_to(tok)
+    act.after = _after_clause(tok)
     act.cue_response = any(t.lower_ in ("response", "responded", "retaliated", "over")
                            for t in tok.subtree) or any(
         t.lower_ in ("response", "retaliation") for t in ctx.words(sent))
@@ -1125,6 +1127,24 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
 
 #: Prepositions whose object is what an act reacts to ("protested over the release").
 _REACTION_PREPS = {"over", "against", "about", "at"}
+#: Conjunctions of a clause telling what an act came after ("after Estonia expelled").
+_AFTER_MARKS = {"after", "following", "once"}
+
+
+def _after_clause(tok) -> tuple[int, int] | None:
+    """The token range of the clause an act's verb says it came after ("After DFAT
+    expressed regret, the embassy retaliated by accusing..."), looking up from the
+    trigger through at most two heads."""
+    node = tok
+    for _ in range(3):
+        for c in node.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _AFTER_MARKS
+                                         for m in c.children):
+                return c.left_edge.i, c.right_edge.i + 1
+        if node.head.i == node.i or node.dep_ in ("ccomp", "ROOT"):
+            break
+        node = node.head
+    return None
 #: Nouns after which "to" names what is answered ("in response to the ban").
 _ANSWER_NOUNS = {"response", "reaction", "retaliation", "reply", "answer"}
 

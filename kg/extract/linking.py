@@ -164,8 +164,15 @@ def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     """The other side's act a reaction names by its noun ("called the expulsions
     hostile", "protested over the release"): the first such act told before it, else
     the first told after."""
-    if not act.names or act.type in ("decline", "accept", "denial"):
+    if act.type in ("decline", "accept", "denial"):
         return None  # those name what they answer as their object (see _named_object)
+    if act.after is not None and act.type in _REACTIVE:  # "after DFAT protested, it accused..."
+        told = next((e for e in kept if act.after[0] <= e.trigger < act.after[1]
+                     and not _same_side(actors, e.agent, act.agent)), None)
+        if told is not None:
+            return told
+    if not act.names:
+        return None
     here = position[act.key]
     pool = [e for e in kept if e is not act and e.lemma and responds.get(e.key) != act.key
             and any(names_act(n, e.lemma) or names_kind(n, e.type) for n in act.names)
