@@ -722,3 +722,12 @@ def test_extract_unnamed_spokesman_speaks_for_the_body_named_last(nlp):
                       "\"We have nothing to hide,\" a spokesman said.")
     [spokesman] = [a for a in ex.actors if a.label.lower() == "spokesman"]
     assert spokesman.member_of.startswith("gov/CHN/")
+
+
+def test_extract_third_side_urging_a_side_answers_that_sides_news(nlp):
+    ex = extract(nlp, "Serbia turned down an invitation from Albania to attend the summit. "
+                      "The European Union's foreign policy chief, Josep Borrell, urged "
+                      "Serbia to reconsider.")
+    [decline] = acts_of(ex, "decline")
+    urged = [a for a in acts_of(ex, "request") if a.agent.startswith("person/")]
+    assert [a.responds_to for a in urged] == [decline.key]

@@ -372,7 +372,8 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
             continue
         if _known_side(actors, act.agent) is None:
             continue
-        lead = _lead(act, kept, actors, counterpart, responds)
+        lead = _lead(act, kept, actors, counterpart, responds) or _third_party_lead(
+            act, kept, order, actors)
         if lead is None or (act.type in ("request", "commitment", "claim", "action", "statement")
                             and order[lead.key] > order[act.key]):
             continue
@@ -381,6 +382,22 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
         if act.type == "commitment" and lead.type != "request":
             continue  # a pledge answers what was asked of it, not a refusal or a blow
         responds[act.key] = lead.key
+
+
+#: What a third side's call or rebuke aimed at a side of the story answers: that
+#: side's news ("urged Vucic to reconsider" after Vucic turned down an invitation).
+_NEWS = ("decline", "action", "threat")
+
+
+def _third_party_lead(act: FoundAct, kept: list[FoundAct], order: dict[str, int],
+                      actors: ActorIndex) -> FoundAct | None:
+    """For an act aimed at a side whose acts are aimed at someone else (a third side
+    urging, condemning or warning it), that side's first act of news told before."""
+    if act.addressee is None or act.type not in ("request", "accusation", "protest", "threat"):
+        return None
+    return next((e for e in kept if order[e.key] < order[act.key] and e.type in _NEWS
+                 and _same_side(actors, e.agent, act.addressee)
+                 and not _same_side(actors, e.addressee, act.agent)), None)
 
 
 def _aimed_at(act: FoundAct, counterpart) -> str | None:
