@@ -731,3 +731,16 @@ def test_extract_third_side_urging_a_side_answers_that_sides_news(nlp):
     [decline] = acts_of(ex, "decline")
     urged = [a for a in acts_of(ex, "request") if a.agent.startswith("person/")]
     assert [a.responds_to for a in urged] == [decline.key]
+
+
+def test_extract_statement_said_in_two_joined_clauses_is_one_statement(nlp):
+    ex = extract(nlp, "Smadiyarov said the cargo consisted of spare parts and that every "
+                      "document had been filed in line with the rules.")
+    assert len(acts_of(ex, "statement")) == 1
+
+
+def test_extract_the_foreign_ministry_again_is_the_one_named_before(nlp):
+    ex = extract(nlp, "China's Foreign Ministry repeated its call on Tuesday. China is willing "
+                      "to hold talks on maritime issues, the Foreign Ministry said.")
+    ministries = [a for a in ex.actors if "inistry" in a.label]
+    assert [m.member_of for m in ministries] == ["state/CHN"]

@@ -439,9 +439,15 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
                 index.add(doc, tok.i, tok.i + 1, index.actors[key], tok.text)
 
     # 4. other organisations and media outlets named by the NER
+    unstated = {tok.i: btype for tok, btype in pending if btype is not None}
     for ent in doc.ents:
         if ent.label_ != "ORG" or any(i in index.by_token for i in range(ent.start, ent.end)):
             continue
+        if ent.root.i in unstated:  # "the Foreign Ministry": the one named before, if any
+            _unstated_body(doc, ent.root, unstated[ent.root.i], _np_bounds(ent.root)[0],
+                           index, body_tokens)
+            if ent.root.i in index.by_token:
+                continue
         text = _strip_det(ent)
         if not text or len(text) < 2:
             continue
@@ -636,8 +642,9 @@ def _unstated_body(doc, tok, btype, np_start, index: ActorIndex, body_tokens: se
         body_tokens.update(range(np_start, tok.i + 1))
         return
     dets = [c for c in tok.lefts if c.dep_ == "det"]
-    if np_start != tok.i and not (dets and dets[0].lower_ == "the" and dets[0].i == tok.i - 1):
-        return
+    if np_start != tok.i and not (dets and dets[0].lower_ == "the" and all(
+            doc[i].dep_ in ("compound", "amod") for i in range(dets[0].i + 1, tok.i))):
+        return  # "the ministry", "the Foreign Ministry", not "a ministry" or "its ministry"
     for start, end, key in sorted(index.mentions, reverse=True):
         found = index.actors.get(key)
         if start >= tok.i:

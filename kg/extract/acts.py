@@ -1138,8 +1138,8 @@ def _after_clause(tok) -> tuple[int, int] | None:
     node = tok
     for _ in range(3):
         for c in node.children:
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _AFTER_MARKS
-                                         for m in c.children):
+            if c.dep_ == "advcl" and not c.left_edge.i <= tok.i <= c.right_edge.i and any(
+                    m.dep_ == "mark" and m.lower_ in _AFTER_MARKS for m in c.children):
                 return c.left_edge.i, c.right_edge.i + 1
         if node.head.i == node.i or node.dep_ in ("ccomp", "ROOT"):
             break
@@ -1285,14 +1285,17 @@ def _own_clause(head) -> list:
 
 
 def _split_conjoined(act: FoundAct, ctx: _Context, sent) -> list[FoundAct]:
-    """"claimed that A and that B": a second act for B, each with its own span."""
+    """"claimed that A and that B", "said A but that B": a second act for B, each with
+    its own span (a statement's "said A and that B" is one statement)."""
     tok = ctx.doc[act.trigger]
     out = []
     for comp in tok.children:
         if comp.dep_ != "ccomp":
             continue
         for conj in comp.children:
-            if conj.dep_ == "conj" and any(c.dep_ == "mark" for c in conj.children):
+            if conj.dep_ == "conj" and any(c.dep_ == "mark" for c in conj.children) and (
+                    act.type == "claim" or any(c.dep_ == "cc" and c.lower_ == "but"
+                                               for c in comp.children)):
                 left = max(conj.left_edge.idx, sent.start_char)
                 right = min(conj.right_edge.idx + len(conj.right_edge), sent.end_char)
                 a0, b0 = act.spans[0]
