@@ -744,3 +744,18 @@ def test_extract_the_foreign_ministry_again_is_the_one_named_before(nlp):
                       "to hold talks on maritime issues, the Foreign Ministry said.")
     ministries = [a for a in ex.actors if "inistry" in a.label]
     assert [m.member_of for m in ministries] == ["state/CHN"]
+
+
+def test_extract_reaction_drawn_from_an_actor_is_that_actors(nlp):
+    ex = extract(nlp, "Austria refused to return the cross. The refusal drew criticism from "
+                      "Austrian opposition lawmakers.")
+    [accusation] = acts_of(ex, "accusation")
+    [lawmakers] = [a for a in ex.actors if a.key == accusation.agent]
+    assert lawmakers.kind == "group" and lawmakers.member_of == "state/AUT"
+
+
+def test_extract_welcomed_by_an_actor_is_its_statement(nlp):
+    ex = extract(nlp, "Uruguay let the crew leave. The decision was welcomed by the "
+                      "International Transport Workers' Federation.")
+    [statement] = acts_of(ex, "statement")
+    assert "Federation" in label(ex, statement.agent)

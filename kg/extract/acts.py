@@ -289,6 +289,11 @@ def _subject(tok):
     return found
 
 
+#: Verbs whose object is a reaction that comes "from" its agent ("drew criticism from").
+_DRAWING_VERBS = {"draw", "attract", "receive", "face", "spark", "provoke", "prompt", "trigger",
+                  "meet", "elicit"}
+
+
 def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
     """Who performs the act ``tok`` triggers."""
     if depth > 5:
@@ -313,6 +318,12 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                             key = actor_at(q, ctx)
                             if key:
                                 return key
+        if tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in _DRAWING_VERBS:
+            for c in tok.head.children:  # "the refusal drew criticism from lawmakers"
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    key = next((actor_at(p, ctx) for p in c.children if p.dep_ == "pobj"), None)
+                    if key:
+                        return key
         for c in tok.lefts:
             if c.i in ctx.actors.demonym_of:
                 return ctx.actors.demonym_of[c.i]
