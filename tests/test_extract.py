@@ -759,3 +759,13 @@ def test_extract_welcomed_by_an_actor_is_its_statement(nlp):
                       "International Transport Workers' Federation.")
     [statement] = acts_of(ex, "statement")
     assert "Federation" in label(ex, statement.agent)
+
+
+@pytest.mark.parametrize("text", [
+    "Chinese President Xi Jinping paid a state visit to Vietnam on Tuesday.",
+    "Senegal's Foreign Minister Yassine Fall received the Russian ambassador on Tuesday.",
+    "Olaf Scholz held a phone call with Brazilian President Lula on Monday.",
+])
+def test_extract_meetings_named_by_visit_receive_and_call(nlp, text):
+    ex = extract(nlp, text)
+    assert [a.type for a in ex.acts] == ["action"]

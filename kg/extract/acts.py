@@ -20,7 +20,7 @@ __all__ = ["FoundAct", "find_acts"]
 _SPEECH = "speech"
 _LIGHT_VERBS = {"share", "express", "voice", "lodge", "issue", "make", "launch", "file",
                 "deliver", "submit", "convey", "send", "extend", "repeat", "reiterate", "renew",
-                "register", "raise", "float", "announce", "post", "publish", "present"}
+                "register", "raise", "float", "announce", "post", "publish", "present", "pay"}
 _CONTENT_OF = {"request", "decline", "accept", "threat", "commitment", "denial"}
 _ADDRESSEE_PREPS = {"to", "with", "against", "on", "upon", "toward", "towards"}
 _FIRST_PERSON = {"we", "our", "us", "ours", "i", "my", "me", "mine"}
