@@ -769,3 +769,13 @@ def test_extract_welcomed_by_an_actor_is_its_statement(nlp):
 def test_extract_meetings_named_by_visit_receive_and_call(nlp, text):
     ex = extract(nlp, text)
     assert [a.type for a in ex.acts] == ["action"]
+
+
+def test_extract_joint_subjects_are_one_of_the_actors_just_named(nlp):
+    ex = extract(nlp, "Brazilian President Lula met Nigerian President Bola Tinubu in Abuja "
+                      "on Monday. The two leaders called on rich nations to fund the forests. "
+                      "They also urged banks to lend to farmers.")
+    requests = acts_of(ex, "request")
+    assert len(requests) == 2
+    assert all(label(ex, r.agent) in ("Luiz Inácio Lula da Silva", "Bola Tinubu")
+               for r in requests)

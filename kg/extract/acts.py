@@ -165,6 +165,10 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
             return actors.by_token[child.i]
     if tok.i in actors.by_token:
         return actors.by_token[tok.i]
+    if tok.tag_ == "NNS" and tok.lemma_.lower() in _JOINT_NOUNS:
+        joint = _joint(tok, ctx)
+        if joint:
+            return joint
     for child in tok.children:
         if child.dep_ in ("compound", "poss", "nmod", "amod") and child.i in actors.by_token:
             if child.dep_ == "poss" and tok.pos_ == "NOUN" and tok.lemma_.lower() not in (
@@ -257,7 +261,48 @@ def _pronoun(tok, ctx: _Context) -> str | None:
             return _previous_subject(tok, ctx)  # "Lithuania summoned the envoy. It demanded..."
         return None
     if low in _GROUP_PRON:
+        if tok.dep_ == "nsubj" and not ctx.in_quote[tok.i]:
+            joint = _joint(tok, ctx)
+            if joint:
+                return joint
         return _last_mention(ctx, tok.i, lambda f: f.kind in ("group", "state", "government"))
+    return None
+
+
+#: Plural nouns that name the sides of a joint act ("the two leaders", "both ministers").
+_JOINT_NOUNS = {"leader", "minister", "president", "premier", "side", "country", "government",
+                "nation", "counterpart", "chancellor"}
+
+
+def _joint(tok, ctx: _Context) -> str | None:
+    """The actors a joint subject names ("the two leaders", "the three ministers",
+    "They" after "X met Y"): one of them, the first actor of the sentence before that
+    names two or more of that kind (any one of joint actors is the act's agent)."""
+    if tok.pos_ == "NOUN" and not any(c.dep_ in ("det", "nummod", "predet") and c.lower_ in (
+            "the", "both", "two", "three", "four", "all") for c in tok.children):
+        return None
+    if tok.pos_ == "NOUN" and any(c.dep_ in ("poss", "compound", "amod") for c in tok.children):
+        return None  # "its ministers", "European leaders": not the ones just named
+    sent = ctx.sent(tok)
+    if sent.start == 0:
+        return None
+    before = ctx.sent(ctx.doc[sent.start - 1])
+    subj = _subject(before.root)
+    if subj is not None and subj.i < tok.i and ((subj.tag_ == "NNS" and subj.lemma_.lower()
+                                                 in _JOINT_NOUNS) or subj.lower_ == "they"):
+        # "The two leaders agreed... They also called...", "The ministers of A and B
+        # said... The three ministers called..."
+        return ctx.actors.by_token.get(subj.i) or _joint(subj, ctx)
+    persons = tok.lemma_.lower() not in ("side", "country", "government", "nation")
+    # the leaders or ministers of two named states, else the states themselves
+    for kinds in (("person",), ("state", "government")) if persons else (("state", "government"),):
+        named = []
+        for start, end, key in sorted(ctx.mentions):
+            if before.start <= start < before.end and key not in named \
+                    and ctx.actors.actors[key].kind in kinds:
+                named.append(key)
+        if len(named) >= 2:
+            return named[0]
     return None
 
 
