@@ -779,3 +779,21 @@ def test_extract_joint_subjects_are_one_of_the_actors_just_named(nlp):
     assert len(requests) == 2
     assert all(label(ex, r.agent) in ("Luiz Inácio Lula da Silva", "Bola Tinubu")
                for r in requests)
+
+
+@pytest.mark.parametrize("text", [
+    "The cargo plane was grounded by Argentine authorities last week.",
+    "Argentina barred the crew from leaving the country on Monday.",
+    "Senegal confiscated 300 tonnes of fish from the trawler on Friday.",
+    "Kazakh Foreign Minister Murat Nurtleu raised the issue in a telephone call with his "
+    "Argentine counterpart, Diana Mondino, on Wednesday.",
+])
+def test_extract_measures_and_calls_named_by_less_common_verbs(nlp, text):
+    ex = extract(nlp, text)
+    assert [a.type for a in ex.acts] == ["action"]
+
+
+def test_extract_street_protests_are_no_act_of_those_who_take_part(nlp):
+    ex = extract(nlp, "She denied that the authorities had detained anyone for taking part "
+                      "in peaceful protests.")
+    assert acts_of(ex, "protest") == []

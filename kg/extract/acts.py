@@ -350,7 +350,7 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                 if key:
                     return key
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "between"):
                 for p in c.children:
                     if p.dep_ == "pobj":
                         key = actor_at(p, ctx)
@@ -381,6 +381,10 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
             return agent_of(tok.head.head, ctx, depth + 1)  # "a list of demands sent by X"
         if tok.dep_ == "conj":
             return agent_of(tok.head, ctx, depth + 1)
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "during") \
+                and tok.lemma_.lower() in ("call", "talk", "conversation", "visit") \
+                and tok.head.head.pos_ == "VERB":
+            return agent_of(tok.head.head, ctx, depth + 1)  # "raised it in a call with X"
         return None
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
     if passive:
