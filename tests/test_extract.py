@@ -797,3 +797,19 @@ def test_extract_street_protests_are_no_act_of_those_who_take_part(nlp):
     ex = extract(nlp, "She denied that the authorities had detained anyone for taking part "
                       "in peaceful protests.")
     assert acts_of(ex, "protest") == []
+
+
+def test_extract_cannot_accept_is_a_refusal_could_accept_is_nothing(nlp):
+    ex = extract(nlp, "Uruguay cannot accept the proposal, the minister said. "
+                      "Brazil could accept the offer.")
+    assert [(a.type, a.agent) for a in ex.acts] == [("decline", "state/URY")]
+
+
+def test_extract_what_a_request_asks_to_be_said_is_not_said(nlp):
+    ex = extract(nlp, "Sri Lanka asked Norway to explain the meeting.")
+    assert [a.type for a in ex.acts] == ["request"]
+
+
+def test_extract_drawing_conclusions_is_a_threat(nlp):
+    ex = extract(nlp, "Azerbaijan will draw its own conclusions, the minister said.")
+    assert [a.type for a in ex.acts] == ["threat"]

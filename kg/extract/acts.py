@@ -631,8 +631,10 @@ def _warns(act: "FoundAct", ctx: _Context) -> bool:
 def _doubted(tok) -> bool:
     """Whether the act of ``tok`` is hoped for, planned, doubted or conditional."""
     mod = _modality()
-    if any(c.dep_ == "aux" and c.lower_ in mod.get("aux", ()) for c in tok.children):
-        return True
+    if any(c.dep_ == "aux" and c.lower_ in mod.get("aux", ()) for c in tok.children) and not (
+            _negated(tok) and any(c.dep_ == "aux" and c.lower_ in ("can", "could", "ca")
+                                  for c in tok.children)):
+        return True  # "may refuse" is not asserted; "cannot accept" is a refusal
     node = tok
     for _ in range(6):
         if any(c.dep_ == "mark" and c.lower_ in mod.get("mark", ()) for c in node.children):
@@ -1281,6 +1283,9 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
     """A verb of saying: a statement, unless what is said is itself an act."""
     if _negated(tok) or _doubted(tok) or ctx.in_quote[tok.i]:
         return []
+    if tok.dep_ in ("xcomp", "ccomp") and match_trigger(tok.head) is not None \
+            and match_trigger(tok.head).type == "request":
+        return []  # "asked Norway to explain the meeting": what is asked, not said
     agent = agent_of(tok, ctx)
     if agent is None:
         return []
