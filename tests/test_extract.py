@@ -813,3 +813,11 @@ def test_extract_what_a_request_asks_to_be_said_is_not_said(nlp):
 def test_extract_drawing_conclusions_is_a_threat(nlp):
     ex = extract(nlp, "Azerbaijan will draw its own conclusions, the minister said.")
     assert [a.type for a in ex.acts] == ["threat"]
+
+
+def test_extract_calling_the_other_sides_charge_absurd_is_a_denial(nlp):
+    ex = extract(nlp, "Georgia accused Lithuania of blackmail on Monday. Lithuania's foreign "
+                      "ministry said the accusation was absurd.")
+    [accusation] = acts_of(ex, "accusation")
+    [denial] = acts_of(ex, "denial")
+    assert denial.responds_to == accusation.key

@@ -596,6 +596,22 @@ def _blames(act: "FoundAct", ctx: _Context) -> bool:
                for t in _span_tokens(act, ctx) if not _negated(t))
 
 
+#: Nouns for what the other side said, which a blaming word rebuts ("the charge is absurd").
+_CLAIM_NOUNS = {"accusation", "allegation", "claim", "charge", "report", "suggestion",
+                "assertion", "account", "version"}
+
+
+def _rebuts(act: "FoundAct", ctx: _Context) -> bool:
+    """Whether a statement's blaming words are said of the other side's claim ("said
+    the accusation was absurd"): a denial, not an accusation."""
+    words = _accusatory()
+    return any(t.lemma_.lower() in _CLAIM_NOUNS and t.dep_ in ("nsubj", "nsubjpass")
+               and any(c.dep_ in ("acomp", "attr") and (c.lemma_.lower() in words
+                                                         or c.lower_ in words)
+                       for c in t.head.children)
+               for t in _span_tokens(act, ctx))
+
+
 @lru_cache(maxsize=1)
 def _retaliation() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """Warning words (with the verbs they must depend on) and the neutral verbs."""
@@ -909,7 +925,7 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
             if act.type in ("statement", "commitment") and _warns(act, ctx):
                 act.type = "threat"  # "will not go unanswered", "promised retaliation"
             elif act.type == "statement" and _blames(act, ctx):
-                act.type = "accusation"
+                act.type = "denial" if _rebuts(act, ctx) else "accusation"
         if not any(a.type == "accusation" for a in sent_acts):
             for act in list(sent_acts):
                 if act.type in ("request", "action") and _blames(act, ctx):
