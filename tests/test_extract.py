@@ -821,3 +821,9 @@ def test_extract_calling_the_other_sides_charge_absurd_is_a_denial(nlp):
     [accusation] = acts_of(ex, "accusation")
     [denial] = acts_of(ex, "denial")
     assert denial.responds_to == accusation.key
+
+
+def test_extract_state_the_parser_takes_for_a_person_with_its_possessive(nlp):
+    ex = extract(nlp, "Sri Lanka's Foreign Ministry called in Norway's ambassador on Wednesday.")
+    [summons] = acts_of(ex, "action")
+    assert summons.agent == "gov/LKA/foreign-ministry"

@@ -288,7 +288,8 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     index = ActorIndex()
     tokens = list(doc)  # spaCy makes a new Token object on every pass over a Doc
     # a place inside a longer person name is no actor ("Lima" of "Ana Lima")
-    in_names = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    in_names = [(e.start, e.end - (e[-1].lower_ in ("'s", "’s")))  # "Sri Lanka's" is no name
+                for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
     matches = [m for m in _gazetteer_matches(doc, gz, tokens)
                if not any(a <= m[0] and m[1] <= b and (b - a) > (m[1] - m[0])
                           for a, b in in_names)]
