@@ -59,6 +59,14 @@ def _needs_hold(tok, needs: str) -> bool:
         return any(c.dep_ in ("prep", "dative") and c.lower_ in wanted for c in tok.children) \
             or any(g.dep_ == "mark" and g.lower_ in wanted for c in tok.children
                    if c.dep_ in ("advcl", "ccomp", "xcomp") for g in c.children)  # "for X to..."
+    if kind == "pobj":  # pobj=in:ambassador|envoy ("called in the ambassador")
+        prep, _, words = values.partition(":")
+        wanted = set(words.split("|"))
+        return any(c.dep_ in ("prep", "prt") and c.lower_ == prep and any(
+            g.dep_ == "pobj" and g.lemma_.lower() in wanted for g in c.children)
+            for c in tok.children) or any(
+            c.dep_ == "prt" and c.lower_ == prep for c in tok.children) and any(
+            c.dep_ in ("dobj", "obj") and c.lemma_.lower() in wanted for c in tok.children)
     if kind == "obj" and not wanted:
         return any(c.dep_ in ("dobj", "obj") for c in tok.children)
     if kind == "ing":  # "denied orchestrating the crossings"
