@@ -827,3 +827,18 @@ def test_extract_state_the_parser_takes_for_a_person_with_its_possessive(nlp):
     ex = extract(nlp, "Sri Lanka's Foreign Ministry called in Norway's ambassador on Wednesday.")
     [summons] = acts_of(ex, "action")
     assert summons.agent == "gov/LKA/foreign-ministry"
+
+
+def test_extract_disappointment_and_concern_of_the_speakers_government_are_protests(nlp):
+    ex = extract(nlp, "Ukraine's ambassador, Oleksii Makeiev, said his government was deeply "
+                      "disappointed by the vote. Sri Lanka summoned Norway's envoy on Monday. "
+                      "Foreign Minister Ali Sabry told parliament on Wednesday that the "
+                      "government had serious concerns about the meeting.")
+    protests = acts_of(ex, "protest")
+    assert [p.agent for p in protests] == ["state/UKR", "state/LKA"]
+
+
+def test_extract_name_in_apposition_to_a_post_is_a_person(nlp):
+    ex = extract(nlp, "Ukraine's ambassador, Oleksii Makeiev, said the vote was regrettable.")
+    [makeiev] = [a for a in ex.actors if a.label == "Oleksii Makeiev"]
+    assert makeiev.kind == "person"

@@ -376,7 +376,8 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
 
     # 3. persons (named entities), with posts and membership
     persons = [e for e in doc.ents if e.label_ == "PERSON" or (
-        e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and _titled(doc, e.start, gz)
+        e.label_ in ("ORG", "GPE", "NORP") and e.start > 0 and (
+            _titled(doc, e.start, gz) or _post_apposition(e, gz))
         and not any(i in gz_tokens for i in range(e.start, e.end)))]
     persons += _unrecognised_speakers(doc, gz_tokens, tokens)
     persons = [_whole_name(ent) for ent in persons]
@@ -663,6 +664,15 @@ _GENERIC_HEADS = {"ministry", "department", "office", "embassy", "mission", "age
 
 def _words(found: Found) -> set[str]:
     return {w.lower() for name in (found.label, *found.aliases) for w in name.split()}
+
+
+def _post_apposition(ent, gz: Gazetteer) -> bool:
+    """Whether a name the parser took for an organisation is a person's, in apposition
+    to a post ("Ukraine's ambassador, Oleksii Makeiev, said")."""
+    head = ent.root.head
+    return ent.root.dep_ == "appos" and 2 <= len(ent) <= 4 \
+        and all(t.pos_ == "PROPN" and t.is_title for t in ent) \
+        and (head.lower_ in gz.titles or head.lower_ in _UNNAMED_PERSON)
 
 
 def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int]) -> None:

@@ -165,6 +165,11 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
             return actors.by_token[child.i]
     if tok.i in actors.by_token:
         return actors.by_token[tok.i]
+    if tok.lower_ == "government" and any(c.dep_ in ("det", "poss") and c.lower_ in (
+            "the", "his", "her", "its", "our") for c in tok.children):
+        voice = _requester(tok, ctx)  # "Sabry said the government had concerns": his
+        if voice is not None and voice != tok.i and actors.state_of(voice):
+            return actors.state_of(voice)
     if tok.tag_ == "NNS" and tok.lemma_.lower() in _JOINT_NOUNS:
         joint = _joint(tok, ctx)
         if joint:
@@ -374,7 +379,7 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                 return ctx.actors.demonym_of[c.i]
             if c.i in ctx.actors.by_token and c.dep_ in ("compound", "amod", "nmod"):
                 return ctx.actors.by_token[c.i]
-        if tok.dep_ in ("dobj", "conj") and tok.head.lemma_.lower() in _LIGHT_VERBS | {"be"}:
+        if tok.dep_ in ("dobj", "conj") and tok.head.lemma_.lower() in _LIGHT_VERBS | {"be", "have"}:
             return agent_of(tok.head, ctx, depth + 1)
         if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN" \
                 and tok.head.head.i not in ctx.actors.by_token:

@@ -89,6 +89,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
         target = _same_act(act, kept, acts, merged_into, actors)
         if target is not None:
             target.spans.extend(s for s in act.spans if s not in target.spans)
+            target.names += tuple(n for n in act.names if n not in target.names)
             merged_into[act.key] = target
             continue
         kept.append(act)
@@ -144,6 +145,8 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
     _settle_counterparts(kept, actors, counterpart)
     for act in kept:
         act.responds_to_key = responds.get(act.key)
+        if act.addressee is not None and act.addressee == act.speaker:
+            act.addressee = None  # "X said his government was disappointed": not aimed at X
         if act.via is None and act.speaker and act.speaker != act.agent and \
                 _same_side(actors, act.speaker, act.agent):
             act.via = act.speaker  # "Pakistan remains willing, the Foreign Office said"
