@@ -384,6 +384,8 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
             continue
         if act.type == "commitment" and lead.type != "request":
             continue  # a pledge answers what was asked of it, not a refusal or a blow
+        if act.type == "statement" and lead.type in ("decline", "accept"):
+            continue  # the refused side's remarks explain its own request, they answer nothing
         responds[act.key] = lead.key
 
 
