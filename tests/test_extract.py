@@ -841,3 +841,12 @@ def test_extract_name_in_apposition_to_a_post_is_a_person(nlp):
     ex = extract(nlp, "Ukraine's ambassador, Oleksii Makeiev, said the vote was regrettable.")
     [makeiev] = [a for a in ex.actors if a.label == "Oleksii Makeiev"]
     assert makeiev.kind == "person"
+
+
+def test_extract_an_expulsion_told_twice_is_one_act_a_past_one_is_another(nlp):
+    ex = extract(nlp, "Venezuela expelled Germany's ambassador, the ministry said. On Wednesday, "
+                      "Venezuela had declared German Ambassador Daniel Kriener persona non grata. "
+                      "In January, Venezuela ordered the Spanish ambassador to leave.")
+    expulsions = [a for a in acts_of(ex, "action") if a.agent == "state/VEN"]
+    assert len(expulsions) == 2
+    assert len(expulsions[0].evidence) == 2

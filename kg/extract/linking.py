@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .actors import COUNTERPART, LOCAL, ActorIndex
 from .acts import FoundAct
+from .dates import resolve_date
 from .lexicon import names_act, names_kind, noun_type
 
 __all__ = ["link_acts"]
@@ -75,6 +76,12 @@ def _same_act(act: FoundAct, kept: list[FoundAct], acts: list[FoundAct],
                           or _same_side(actors, k.addressee, act.addressee)))
         if found:
             return found
+    if act.type == "action" and act.subtype == "expulsion":  # "expelled" ... "declared persona
+        return last(lambda k: k.type == "action" and k.subtype == "expulsion"  # non grata"
+                    and same_side(k) and (act.date_text in (None, k.date_text) or (
+                        k.date_text is None and _names_a_day(act.date_text)))
+                    and (k.addressee is None or act.addressee is None
+                         or _same_side(actors, k.addressee, act.addressee)))
     if act.type == "action" and act.subtype and act.object_lemma:  # shot down / destroyed it
         return last(lambda k: k.type == "action" and k.subtype == act.subtype
                     and k.object_lemma == act.object_lemma and same_side(k))
@@ -458,6 +465,12 @@ def _voiced(act: FoundAct, actors: ActorIndex) -> bool:
     the story telling what a state or body did ("Bogota refused")."""
     found = actors.actors.get(act.agent)
     return act.speaker is not None or (found is not None and found.kind == "person")
+
+
+def _names_a_day(phrase: str) -> bool:
+    """Whether a date phrase names a day of its own ("on Wednesday", "March 3"), not one
+    told relative to another ("the same day", "in January")."""
+    return resolve_date(phrase, "2000-01-15") is not None and "same" not in phrase.lower()
 
 
 def _reports(e: FoundAct, act: FoundAct) -> bool:
