@@ -29,10 +29,10 @@ _FIRST_PERSON = {"we", "our", "us", "ours", "ourselves", "i", "my", "me", "mine"
 _UNNAMED_PERSON = {"official", "spokesman", "spokeswoman", "spokesperson", "diplomat",
                    "source", "officer", "minister", "ambassador", "envoy", "secretary",
                    "adviser", "advisor", "aide", "representative", "commissioner", "chief",
-                   "leader", "president", "premier", "chancellor"}
+                   "leader", "president", "premier", "chancellor", "king", "emir", "monarch"}
 #: Unnamed posts that, of a state, are its head of state or government ("the Nigerian
 #: leader"): the person of the text who holds such a post for that state, if one does.
-_HEAD_WORDS = {"leader", "president", "premier", "chancellor"}
+_HEAD_WORDS = {"leader", "president", "premier", "chancellor", "king", "emir", "monarch"}
 _HEAD_ROLES = {"president", "prime minister", "premier", "chancellor", "leader",
                "supreme leader", "king", "emir", "sultan", "head of state"}
 _UNNAMED_GROUP = {"officials", "diplomats", "sources", "officers", "authorities", "leaders",
