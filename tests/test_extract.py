@@ -850,3 +850,16 @@ def test_extract_an_expulsion_told_twice_is_one_act_a_past_one_is_another(nlp):
     expulsions = [a for a in acts_of(ex, "action") if a.agent == "state/VEN"]
     assert len(expulsions) == 2
     assert len(expulsions[0].evidence) == 2
+
+
+def test_extract_a_quoted_pledge_is_its_own_commitment(nlp):
+    ex = extract(nlp, '"The British Museum gave a disappointing answer," Boric said. "We will '
+                      'keep insisting, with patience and with respect."')
+    [pledge] = acts_of(ex, "commitment")
+    assert "keep insisting" in pledge.evidence[0].text
+
+
+def test_extract_a_quoted_refusal_with_will_not_is_no_pledge(nlp):
+    ex = extract(nlp, '"We will not," Szijjarto told reporters in Budapest, "accept such '
+                      'remarks."')
+    assert acts_of(ex, "commitment") == []

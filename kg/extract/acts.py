@@ -895,8 +895,9 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
         quoted = [t for t in ctx.words(sent) if ctx.in_quote[t.i] and not t.is_punct]
         words = [t for t in ctx.words(sent) if not t.is_punct]
         speaker = ctx.speakers.get(sent.start)
+        pledge = _pledge(sent)
         continued = _continued_quote_act(sent, speaker, acts, ctx)
-        if continued is not None and not sent_acts:
+        if continued is not None and not sent_acts and not pledge:
             q_spans = [(max(a, sent.start_char), min(b, sent.end_char)) for a, b in ctx.quotes
                        if a < sent.end_char and b > sent.start_char]
             continued.spans.extend(q_spans[:1])
@@ -911,18 +912,19 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                 para = _paragraph_start(ctx.text, sent.start_char)
                 last = acts[-1] if acts else None
                 if last is not None and last.quote_only and last.agent == speaker \
-                        and last.paragraph == para:
+                        and last.paragraph == para and not pledge:
                     last.spans.append(span)  # the same speaker's quotation goes on
                     continue
                 if last is not None and last.type == "statement" and last.agent == speaker \
-                        and _bare_quote_paragraph(ctx, para) and \
+                        and not pledge and _bare_quote_paragraph(ctx, para) and \
                         _paragraph_start(ctx.text, max(s for s, _ in last.spans)) == \
                         _previous_paragraph(ctx.text, para):
                     # a paragraph that is only a quotation, after the speaker's statement:
                     # the statement goes on (no attribution, so no new act)
                     last.spans.append(span)
                     continue
-                kind = "request" if _imperative(sent) else "statement"  # "Change the law"
+                kind = "request" if _imperative(sent) else (  # "Change the law"
+                    "commitment" if pledge else "statement")  # "We will keep insisting"
                 sent_acts.append(FoundAct("", kind, speaker, sent.root.i, [span],
                                           quote=_quote_in(span, ctx), speaker=speaker,
                                           quote_only=True, paragraph=para))
@@ -1246,6 +1248,16 @@ def _reacted_to(tok) -> tuple[str, ...]:
                 or (head.lower_ == "to" and head.head.lemma_.lower() in _ANSWER_NOUNS))):
             out.append(t.lemma_.lower())
     return tuple(out)
+
+
+def _pledge(sent) -> bool:
+    """Whether a sentence is its speaker's pledge: "we" or "I" and "will" or "shall",
+    not negated ("We will keep insisting", "We shall defend every inch")."""
+    root = sent.root
+    return any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in root.children) \
+        and any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "’ll")
+                for c in root.children) \
+        and not any(t.dep_ == "neg" or t.lower_ in ("not", "never", "n't") for t in sent)
 
 
 def _requester(tok, ctx: _Context):
