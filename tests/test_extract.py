@@ -863,3 +863,20 @@ def test_extract_a_quoted_refusal_with_will_not_is_no_pledge(nlp):
     ex = extract(nlp, '"We will not," Szijjarto told reporters in Budapest, "accept such '
                       'remarks."')
     assert acts_of(ex, "commitment") == []
+
+
+@pytest.mark.parametrize("text, agent", [
+    ("The Russian ministry warned that further reciprocal measures against British media "
+     "could follow.", "state/RUS"),
+    ("The Commission said the European Union would respond in a proportionate manner if "
+     "Belarus targeted its firms.", None),
+])
+def test_extract_warnings_of_a_measured_response_are_threats(nlp, text, agent):
+    ex = extract(nlp, text)
+    [threat] = acts_of(ex, "threat")
+    assert agent is None or threat.agent == agent
+
+
+def test_extract_promise_to_answer_a_letter_is_no_threat(nlp):
+    ex = extract(nlp, "Russia said it would respond to the letter next week.")
+    assert acts_of(ex, "threat") == []

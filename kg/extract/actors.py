@@ -465,7 +465,7 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         if tok.i in index.by_token:
             continue
         if btype is None:
-            _back_reference(doc, tok, index, body_tokens)
+            _back_reference(doc, tok, index, body_tokens, gz)
         else:
             np_start, _ = _np_bounds(tok)
             _unstated_body(doc, tok, btype, np_start, index, body_tokens)
@@ -675,9 +675,19 @@ def _post_apposition(ent, gz: Gazetteer) -> bool:
         and (head.lower_ in gz.titles or head.lower_ in _UNNAMED_PERSON)
 
 
-def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int]) -> None:
+def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int],
+                    gz: Gazetteer) -> None:
     """"the ministry": the body named last whose name has that word."""
     if tok.lower_ not in _GENERIC_HEADS or tok.lower_ == "statement":
+        return
+    demonym = next((c for c in tok.children if c.dep_ == "amod" and c.i == tok.i - 1
+                    and c.i in index.demonym_of), None)
+    if demonym is not None and tok.i >= 2 and doc[tok.i - 2].lower_ == "the":
+        # "the Russian ministry": a body of that state not named otherwise speaks for it
+        key = index.demonym_of[demonym.i]
+        state = index.actors.get(key) or _entry_found(gz, key)
+        index.add(doc, tok.i - 2, tok.i + 1, state, doc[tok.i - 2:tok.i + 1].text)
+        body_tokens.update((tok.i - 2, tok.i - 1, tok.i))
         return
     if not (tok.i > 0 and doc[tok.i - 1].lower_ == "the" and doc[tok.i - 1].head.i == tok.i):
         return
