@@ -880,3 +880,18 @@ def test_extract_warnings_of_a_measured_response_are_threats(nlp, text, agent):
 def test_extract_promise_to_answer_a_letter_is_no_threat(nlp):
     ex = extract(nlp, "Russia said it would respond to the letter next week.")
     assert acts_of(ex, "threat") == []
+
+
+def test_extract_a_side_telling_of_the_others_hostile_act_accuses_it(nlp):
+    ex = extract(nlp, "Vietnam's foreign ministry said on Thursday that China's coast guard "
+                      "had rammed a Vietnamese fishing boat near the Paracel Islands.")
+    [accusation] = acts_of(ex, "accusation")
+    [ramming] = acts_of(ex, "action")
+    assert accusation.agent.startswith("gov/VNM/") and accusation.addressee == ramming.agent
+    assert acts_of(ex, "statement") == []
+
+
+def test_extract_a_report_of_a_withdrawal_accuses_no_one(nlp):
+    ex = extract(nlp, "Algeria's news agency reported that the Moroccan king was due to attend "
+                      "the summit but decided to withdraw at the last minute.")
+    assert acts_of(ex, "accusation") == []

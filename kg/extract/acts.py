@@ -891,6 +891,11 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
         for act in list(sent_acts):
             if act.type in ("claim", "statement", "denial"):
                 sent_acts.extend(_split_conjoined(act, ctx, sent))
+        wrongs = _reported_wrongs(sent_acts, ctx)
+        if wrongs:  # the accusation is what the report says, not a statement besides it
+            accusers = {a.agent for a in wrongs}
+            sent_acts = [a for a in sent_acts if not (a.type == "statement"
+                                                      and a.agent in accusers)] + wrongs
         # a quoted sentence with no act of its own is a statement by its speaker
         quoted = [t for t in ctx.words(sent) if ctx.in_quote[t.i] and not t.is_punct]
         words = [t for t in ctx.words(sent) if not t.is_punct]
@@ -1248,6 +1253,27 @@ def _reacted_to(tok) -> tuple[str, ...]:
                 or (head.lower_ == "to" and head.head.lemma_.lower() in _ANSWER_NOUNS))):
             out.append(t.lemma_.lower())
     return tuple(out)
+
+
+def _reported_wrongs(sent_acts: list["FoundAct"], ctx: _Context) -> list["FoundAct"]:
+    """A speaker telling that the other side did something hostile ("Hanoi said the boat
+    had been rammed by a Chinese ship") accuses it: an accusation by the speaker, beside
+    the act told."""
+    out = []
+    state = ctx.actors.state_of
+    for act in sent_acts:
+        if act.type != "action" or act.speaker is None or act.speaker == act.agent \
+                or not ((act.punitive and act.object_lemma) or act.subtype == "use_of_force"):
+            continue  # a hostile act done to someone ("rammed the boat", "expelled two")
+        side, accused = state(act.speaker), state(act.agent)
+        if side is None or accused is None or side == accused:
+            continue
+        if any(a.type == "accusation" and a.agent == act.speaker for a in sent_acts):
+            continue
+        out.append(FoundAct("", "accusation", act.speaker, act.trigger, list(act.spans),
+                            addressee=act.agent, speaker=act.speaker, quote=act.quote,
+                            date_text=act.date_text))
+    return out
 
 
 def _pledge(sent) -> bool:
