@@ -895,3 +895,15 @@ def test_extract_a_report_of_a_withdrawal_accuses_no_one(nlp):
     ex = extract(nlp, "Algeria's news agency reported that the Moroccan king was due to attend "
                       "the summit but decided to withdraw at the last minute.")
     assert acts_of(ex, "accusation") == []
+
+
+def test_extract_a_note_is_the_act_it_carries_not_a_protest(nlp):
+    ex = extract(nlp, "The Thai embassy in Yangon delivered a diplomatic note on Monday "
+                      "requesting the prompt release of the crew.")
+    assert [a.type for a in ex.acts] == ["request"]
+
+
+def test_extract_an_act_dating_the_background_since_a_year_is_not_told(nlp):
+    ex = extract(nlp, "Estonia has expelled 20 Russian diplomats since Russia launched its "
+                      "full-scale invasion of Ukraine in February 2022.")
+    assert [a.agent for a in acts_of(ex, "action")] == ["state/EST"]

@@ -401,6 +401,8 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                         return key
         return None
     subj = _subject(tok)
+    if subj is None and tok.lower_ == "asked" and tok.is_sent_start:
+        return None  # "Asked whether Manila would...": the reporter's question
     if subj is None and tok.dep_ == "acomp":
         subj = _subject(tok.head)  # "Kenya is committed to...", "Japan is determined to"
     if subj is None and tok.tag_ == "VBN" and not any(c.dep_ == "aux" for c in tok.children):
@@ -1106,6 +1108,19 @@ _AGAIN = {"again", "anew"}
 _REPEAT_VERBS = {"repeat", "reiterate", "renew", "restate"}
 
 
+def _background(tok) -> bool:
+    """Whether an act is told only to date the story's background: a "since" clause
+    naming a year ("since Russia launched its invasion in February 2022")."""
+    if tok.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "since"
+                                      for c in tok.children):
+        return False
+    return any(t.like_num and len(t.text) == 4 and t.text.isdigit() for t in tok.subtree)
+
+
+#: Papers that carry an act ("a note requesting the release"): the act is what they say.
+_CARRIERS = {"note", "letter", "demarche", "démarche"}
+
+
 def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     """The act a lexicon trigger asserts, with its participants, or None when it is
     negated, doubted, planned, or only the content of another act."""
@@ -1114,7 +1129,7 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
         if trig.negated != "decline":
             return None
         act_type = "decline"  # "will not accept"
-    if _doubted(tok):
+    if _doubted(tok) or _background(tok):
         return None
     if tok.pos_ != "NOUN" and any(c.dep_ == "aux" and c.lower_ in _DEONTIC for c in tok.children):
         return _constructional(tok, ctx, sent)  # "Spain must withdraw", said by Portugal
@@ -1138,8 +1153,14 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     if tok.pos_ == "NOUN" and tok.dep_ == "conj" and match_trigger(tok.head) is not None:
         return None  # "dissatisfaction and protest": one act
     if tok.pos_ != "NOUN" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN" and \
-            (match_trigger(tok.head) is not None or _names_act(tok.head)):
+            (match_trigger(tok.head) is not None or _names_act(tok.head)) and \
+            tok.head.lemma_.lower() not in _CARRIERS:
         return None  # "a call from the EU urging...": says what the call is
+    if act_type == "protest" and any(
+            c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _CARRIERS and any(
+                g.dep_ == "acl" and match_trigger(g) is not None for g in c.children)
+            for c in tok.children):
+        return None  # "handed him a note declaring X persona non grata": the note's act
     if (tok.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)) \
             and tok.dep_ in ("advcl", "xcomp", "acl") and _after_act_noun(tok):
         return None  # the same, where the parser hung "urging" on the main verb
