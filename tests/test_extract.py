@@ -441,7 +441,7 @@ ACTS_OF_ONE_PATTERN = [
     # calling something by words of blame accuses; striking a note says
     ('Greek Foreign Minister Nikos Dendias called the comments "unacceptable and dangerous".',
      ["accusation"]),
-    ("President Gabriel Boric struck a similar note.", ["statement"]),
+    ("President Gabriel Boric struck a similar note.", []),
     # announcing a move told already is no new statement
     ("Kenya expelled the envoy of Somalia. Kenya's foreign ministry announced the move on "
      "Sunday.", ["action"]),
@@ -907,3 +907,15 @@ def test_extract_an_act_dating_the_background_since_a_year_is_not_told(nlp):
     ex = extract(nlp, "Estonia has expelled 20 Russian diplomats since Russia launched its "
                       "full-scale invasion of Ukraine in February 2022.")
     assert [a.agent for a in acts_of(ex, "action")] == ["state/EST"]
+
+
+def test_extract_striking_a_tone_is_no_act(nlp):
+    ex = extract(nlp, "The European Union's foreign policy chief, Josep Borrell, struck a more "
+                      "cautious tone.")
+    assert ex.acts == ()
+
+
+def test_extract_a_group_named_with_an_apposition_ends_before_it(nlp):
+    ex = extract(nlp, "UN experts accused senior officials of crimes against humanity, a "
+                      "charge the government denied.")
+    assert all("charge" not in a.label for a in ex.actors)

@@ -276,7 +276,11 @@ def _np_bounds(head) -> tuple[int, int]:
     end = head.i + 1
     for child in head.rights:
         if child.dep_ in ("prep",) and child.lower_ in ("of", "for", "in", "to") and child.i == end:
-            end = child.right_edge.i + 1
+            # up to an apposition inside: "officials of crimes against humanity, a charge..."
+            appos = next((t for t in child.subtree if t.dep_ == "appos"), None)
+            end = child.right_edge.i + 1 if appos is None else appos.left_edge.i
+            while end > child.i + 1 and head.doc[end - 1].is_punct:
+                end -= 1
         else:
             break
     return start, end

@@ -126,7 +126,7 @@ def match_trigger(tok) -> Trigger | None:
         return None
     for t in entries:
         if _needs_hold(tok, t.needs):
-            return t
+            return None if t.type == "-" else t  # "-": the word is no act in this use
     return None
 
 
