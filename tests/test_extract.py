@@ -919,3 +919,25 @@ def test_extract_a_group_named_with_an_apposition_ends_before_it(nlp):
     ex = extract(nlp, "UN experts accused senior officials of crimes against humanity, a "
                       "charge the government denied.")
     assert all("charge" not in a.label for a in ex.actors)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Venezuela remains committed to direct dialogue with Guyana, Foreign Minister Yvan Gil "
+     "said.", "commitment"),
+    ("Milei's spokesman, Manuel Adorni, on Wednesday ruled out any apology to Brazil.",
+     "decline"),
+    ("Korea's Foreign Minister Cho Tae-yul raised the sampling issue with his Japanese "
+     "counterpart, Yoko Kamikawa, on Friday.", "action"),
+    ("Greek Foreign Minister Giorgos Gerapetritis spoke by phone with his Turkish "
+     "counterpart, Hakan Fidan, late Tuesday.", "action"),
+])
+def test_extract_commitments_refusals_and_calls_in_other_words(nlp, text, kind):
+    ex = extract(nlp, text)
+    assert [a.type for a in ex.acts] == [kind]
+
+
+def test_extract_the_regional_body_is_the_organisation_named_before(nlp):
+    ex = extract(nlp, "Niger's junta rejected the demand of ECOWAS on Monday. The regional "
+                      "body remained committed to dialogue, its president said.")
+    [pledge] = acts_of(ex, "commitment")
+    assert "West African" in label(ex, pledge.agent)

@@ -85,6 +85,23 @@ class ActorIndex:
             seen += 1
         return None
 
+    def side_of(self, key: str | None) -> str | None:
+        """The side an actor is known to act for: its state, else the top body it belongs
+        to ("the EU" for its spokesman), else None (a person or group of no known side)."""
+        state = self.state_of(key)
+        if state:
+            return state
+        seen = 0
+        while key and seen < 5:
+            found = self.actors.get(key)
+            if found is None:
+                return None
+            if not found.member_of:
+                return key if found.kind != "person" else None
+            key = found.member_of
+            seen += 1
+        return None
+
     def merge(self, key: str, into: str) -> None:
         """Make actor ``key`` part of actor ``into``: its names, mentions and tokens."""
         found, target = self.actors.pop(key), self.actors[into]
@@ -663,7 +680,11 @@ def _unstated_body(doc, tok, btype, np_start, index: ActorIndex, body_tokens: se
 
 
 _GENERIC_HEADS = {"ministry", "department", "office", "embassy", "mission", "agency", "council",
-                  "commission", "administration", "government", "statement"}
+                  "commission", "administration", "government", "statement"} | {
+                      "bloc", "body", "organisation", "organization", "alliance"}
+#: Words for an international organisation as such ("the regional body", "the bloc"):
+#: the organisation named last, whatever its name.
+_ORGANISATION_WORDS = {"bloc", "body", "organisation", "organization", "alliance"}
 
 
 def _words(found: Found) -> set[str]:
@@ -693,15 +714,18 @@ def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int],
         index.add(doc, tok.i - 2, tok.i + 1, state, doc[tok.i - 2:tok.i + 1].text)
         body_tokens.update((tok.i - 2, tok.i - 1, tok.i))
         return
-    if not (tok.i > 0 and doc[tok.i - 1].lower_ == "the" and doc[tok.i - 1].head.i == tok.i):
-        return
+    det = next((c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"), None)
+    if det is None or any(doc[i].dep_ not in ("amod", "compound")
+                          for i in range(det.i + 1, tok.i)):
+        return  # "the ministry", "the regional body"
     for start, end, key in sorted(index.mentions, reverse=True):
         found = index.actors.get(key)
         if start >= tok.i or found is None or found.kind not in ("government", "organization"):
             continue
-        if tok.lower_ in _words(found):
-            index.add(doc, tok.i - 1, tok.i + 1, found, doc[tok.i - 1:tok.i + 1].text)
-            body_tokens.update((tok.i - 1, tok.i))
+        if tok.lower_ in _words(found) or (tok.text in _ORGANISATION_WORDS  # lower case:
+                                           and found.kind == "organization"):  # not a name
+            index.add(doc, det.i, tok.i + 1, found, doc[det.i:tok.i + 1].text)
+            body_tokens.update(range(det.i, tok.i + 1))
             return
 
 

@@ -1382,12 +1382,12 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
         heads = [c for c in tok.children if c.dep_ in ("ccomp", "dobj", "obj")]
         heads += [g for h in heads for g in h.children if g.dep_ == "conj"]
         reported = [by_trigger[h.i] for h in heads if h.i in by_trigger] or inner
-        state = ctx.actors.state_of
+        side = ctx.actors.side_of
         plain = [c for c in tok.children if c.dep_ == "ccomp" and not any(
             t.i in by_trigger for t in _own_clause(c))]
         if plain:
             reported = []  # "told reporters that X was unacceptable and urged Y": X is said
-        if reported and all(a.agent == agent or (state(a.agent) and state(a.agent) == state(agent))
+        if reported and all(a.agent == agent or (side(a.agent) and side(a.agent) == side(agent))
                or a.type in ("decline", "request") for a in reported):
             return []  # its own side's act, or a refusal or request it reports
         # "the White House said Colombia had agreed": the report is a statement too

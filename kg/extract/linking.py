@@ -355,17 +355,6 @@ def _counterparts(actors: ActorIndex):
     return counterpart
 
 
-def _top(actors: ActorIndex, key: str | None) -> str | None:
-    seen = 0
-    while key and seen < 5:
-        found = actors.actors.get(key)
-        if found is None or not found.member_of:
-            return key if found is not None and found.kind != "person" else None
-        key = found.member_of
-        seen += 1
-    return None
-
-
 #: Acts that, answering nothing the text names, answer the other side's lead act.
 _ANSWERS_LEAD = {"accusation", "protest", "threat", "denial", "commitment", "action", "request",
                  "statement", "claim"}
@@ -439,8 +428,7 @@ def _commentary(act: FoundAct, actors: ActorIndex) -> bool:
     """Whether an act is a remark by an unnamed source who speaks for no side ("a trade
     diplomat in Geneva said"): commentary on the story, not an act of one of its sides."""
     return act.type == "statement" and act.agent is not None \
-        and act.agent.startswith(LOCAL) and actors.state_of(act.agent) is None \
-        and _top(actors, act.agent) is None
+        and act.agent.startswith(LOCAL) and actors.side_of(act.agent) is None
 
 
 def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> bool:
@@ -452,7 +440,7 @@ def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> boo
 
 def _known_side(actors: ActorIndex, key: str | None) -> str | None:
     """The side an actor is known to act for: its state, else its top body, else None."""
-    return actors.state_of(key) or _top(actors, key)
+    return actors.side_of(key)
 
 
 def _side(actors: ActorIndex, key: str | None) -> str | None:
