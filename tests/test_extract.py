@@ -941,3 +941,19 @@ def test_extract_the_regional_body_is_the_organisation_named_before(nlp):
                       "body remained committed to dialogue, its president said.")
     [pledge] = acts_of(ex, "commitment")
     assert "West African" in label(ex, pledge.agent)
+
+
+@pytest.mark.parametrize("text", [
+    "Two Brazilian officials, who asked not to be named, said the talks had ended.",
+    "Argentina's foreign minister was due to meet her Brazilian counterpart in Brasilia.",
+])
+def test_extract_anonymity_and_planned_meetings_are_no_acts(nlp, text):
+    ex = extract(nlp, text)
+    assert acts_of(ex, "request") == [] and acts_of(ex, "action") == []
+
+
+def test_extract_a_note_named_by_its_states_adjective_speaks_for_that_state(nlp):
+    ex = extract(nlp, "Turkey issued a maritime notice on Monday. The Greek note called on "
+                      "Ankara to withdraw the notice.")
+    [request] = acts_of(ex, "request")
+    assert request.agent == "state/GRC"

@@ -186,6 +186,10 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
                                                           "spokesperson", "announcement", "note"):
             return actor_at(child, ctx, depth + 1)
     if tok.lemma_.lower() in _messages() and not any(c.dep_ == "poss" for c in tok.children):
+        demonym = next((c for c in tok.children if c.dep_ == "amod"
+                        and c.i in actors.demonym_of), None)
+        if demonym is not None:  # "the Greek note said"
+            return actors.demonym_of[demonym.i]
         for c in tok.children:  # "a statement by Lamamra"
             if c.dep_ == "prep" and c.lower_ == "by":
                 key = next((actor_at(p, ctx, depth + 1) for p in c.children
