@@ -957,3 +957,15 @@ def test_extract_a_note_named_by_its_states_adjective_speaks_for_that_state(nlp)
                       "Ankara to withdraw the notice.")
     [request] = acts_of(ex, "request")
     assert request.agent == "state/GRC"
+
+
+def test_extract_a_party_named_in_apposition_is_an_actor(nlp):
+    ex = extract(nlp, "The main opposition party, SYRIZA, accused the government of naivety.")
+    [accusation] = acts_of(ex, "accusation")
+    assert label(ex, accusation.agent) == "SYRIZA"
+
+
+def test_extract_signing_an_agreement_is_an_action(nlp):
+    ex = extract(nlp, "Kazakh President Kassym-Jomart Tokayev and Uzbek President Shavkat "
+                      "Mirziyoyev on Tuesday signed a joint statement.")
+    assert [a.type for a in ex.acts] == ["action"]

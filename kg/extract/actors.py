@@ -803,6 +803,15 @@ def _parties(doc, index: ActorIndex, gz_tokens, tokens) -> None:
     for tok in tokens:
         if tok.lower_ != "party" or tok.i in index.by_token:
             continue
+        appos = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                      and c.i not in gz_tokens and c.i not in index.by_token), None)
+        if appos is not None:  # "the main opposition party, SYRIZA,"
+            words = [t for t in appos.subtree if t.pos_ == "PROPN"]
+            name = " ".join(t.text for t in words)
+            found = Found("org/" + slug(name), name, "organization")
+            index.add(doc, words[0].i, words[-1].i + 1, found, name)
+            index.add(doc, _np_bounds(tok)[0], tok.i + 1, found, name)
+            continue
         i = tok.i - 1
         if i >= 2 and tokens[i].text == ")" and tokens[i - 2].text == "(":  # "(PiS)"
             i -= 3
