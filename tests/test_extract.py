@@ -969,3 +969,17 @@ def test_extract_signing_an_agreement_is_an_action(nlp):
     ex = extract(nlp, "Kazakh President Kassym-Jomart Tokayev and Uzbek President Shavkat "
                       "Mirziyoyev on Tuesday signed a joint statement.")
     assert [a.type for a in ex.acts] == ["action"]
+
+
+def test_extract_the_governments_of_two_states_act_as_one_of_them(nlp):
+    ex = extract(nlp, "The military governments of neighbouring Mali and Burkina Faso warned "
+                      "that any intervention would be considered a declaration of war.")
+    [threat] = acts_of(ex, "threat")
+    assert threat.agent in ("state/MLI", "state/BFA")
+
+
+def test_extract_who_was_prompted_to_act_is_the_agent(nlp):
+    ex = extract(nlp, "Japan began releasing the treated water last year, prompting China to "
+                      "impose a blanket ban on Japanese seafood.")
+    [ban] = acts_of(ex, "action")
+    assert ban.agent == "state/CHN"

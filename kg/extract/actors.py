@@ -574,7 +574,12 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             if index.actors[key].kind == "group" and key.startswith(LOCAL):
                 last_group = key
             continue
-        np_start, _ = _np_bounds(tok)
+        np_start, np_end = _np_bounds(tok)
+        named = _state_in(doc[tok.i + 1:np_end], gz_tokens)
+        if named is not None:  # "the governments of Mali and Burkina Faso": one of them
+            index.add(doc, np_start, np_end, index.actors.get(named) or _entry_found(gz, named),
+                      _strip_det(doc[np_start:np_end]))
+            continue
         mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nummod", "nmod")]
         dets = [c.lower_ for c in tok.lefts if c.dep_ == "det"]
         surface = _strip_det(doc[np_start:tok.i + 1])

@@ -343,6 +343,9 @@ def _subject(tok):
     return found
 
 
+#: Verbs whose object does what their complement says ("prompting China to impose a ban").
+_CAUSING_VERBS = {"prompt", "force", "lead", "cause", "push", "compel", "drive", "spur",
+                  "provoke", "pressure", "persuade", "convince"}
 #: Verbs whose object is a reaction that comes "from" its agent ("drew criticism from").
 _DRAWING_VERBS = {"draw", "attract", "receive", "face", "spark", "provoke", "prompt", "trigger",
                   "meet", "elicit"}
@@ -446,6 +449,11 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
         # "told reporters that X was unacceptable and urged Y": the parser hangs the
         # second verb on the clause; its subject is the speaker's
         return agent_of(tok.head, ctx, depth + 1) or agent_of(tok.head.head, ctx, depth + 1)
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _CAUSING_VERBS:
+        obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj")), None)
+        key = actor_at(obj, ctx) if obj is not None else None
+        if key:
+            return key  # "prompting China to impose a ban": China imposes it
     if tok.dep_ in ("xcomp", "advcl", "conj", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and \
                 match_trigger(tok.head) is not None:
