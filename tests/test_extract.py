@@ -983,3 +983,9 @@ def test_extract_who_was_prompted_to_act_is_the_agent(nlp):
                       "impose a blanket ban on Japanese seafood.")
     [ban] = acts_of(ex, "action")
     assert ban.agent == "state/CHN"
+
+
+def test_extract_hoping_things_stay_calm_asks_nothing_hoping_for_a_reversal_does(nlp):
+    ex = extract(nlp, "Tokyo hoped the matter would not turn into a political issue. "
+                      "The European Union hopes that this decision can be reconsidered.")
+    assert [(a.type, a.agent) for a in acts_of(ex, "request")] == [("request", "inst/INT/eu")]
