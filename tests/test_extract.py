@@ -989,3 +989,19 @@ def test_extract_hoping_things_stay_calm_asks_nothing_hoping_for_a_reversal_does
     ex = extract(nlp, "Tokyo hoped the matter would not turn into a political issue. "
                       "The European Union hopes that this decision can be reconsidered.")
     assert [(a.type, a.agent) for a in acts_of(ex, "request")] == [("request", "inst/INT/eu")]
+
+
+def test_extract_tit_for_tat_expulsion_answers_the_one_it_came_after(nlp):
+    ex = extract(nlp, "Russia ordered a Moldovan diplomat to leave the country on Tuesday, two "
+                      "days after Moldova expelled a Russian embassy employee.")
+    [russian] = [a for a in acts_of(ex, "action") if a.agent == "state/RUS"]
+    [moldovan] = [a for a in acts_of(ex, "action") if a.agent == "state/MDA"]
+    assert russian.responds_to == moldovan.key
+
+
+def test_extract_rejecting_the_note_answers_the_protest_it_carried(nlp):
+    ex = extract(nlp, "Guyana lodged a formal protest with Venezuela on Monday. Venezuela also "
+                      "accused Colombia of meddling. Caracas rejected the note on Wednesday.")
+    [protest] = acts_of(ex, "protest")
+    [decline] = acts_of(ex, "decline")
+    assert decline.responds_to == protest.key

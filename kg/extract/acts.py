@@ -1230,7 +1230,8 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
     act.quoted = ctx.in_quote[tok.i]
     act.object_lemma = next((c.lemma_.lower() for c in tok.children if c.dep_ in ("dobj", "obj")),
                             None)
-    act.punitive = act_type == "action" and trig.subtype != "use_of_force" and _punitive_act(tok)
+    act.punitive = act_type == "action" and trig.subtype != "use_of_force" and (
+        trig.subtype == "expulsion" or _punitive_act(tok))
     if act_type == "request":
         act.thing = _thing(tok)
     act.speaker = ctx.speakers.get(sent.start)

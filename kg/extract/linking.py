@@ -176,9 +176,11 @@ def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     the first told after."""
     if act.type in ("decline", "accept", "denial"):
         return None  # those name what they answer as their object (see _named_object)
-    if act.after is not None and act.type in _REACTIVE:  # "after DFAT protested, it accused..."
+    if act.after is not None and (act.type in _REACTIVE or act.punitive):
+        # "after DFAT protested, it accused...", "expelled X two days after Y expelled Z"
         told = next((e for e in kept if act.after[0] <= e.trigger < act.after[1]
-                     and not _same_side(actors, e.agent, act.agent)), None)
+                     and not _same_side(actors, e.agent, act.agent)
+                     and (act.type in _REACTIVE or e.type == "action")), None)
         if told is not None:
             return told
     if not act.names:
@@ -198,11 +200,14 @@ def _named_object(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     protest" -> the protest), the nearest one before it."""
     if act.type not in ("decline", "denial", "accept") or not act.object_lemma:
         return None
-    wanted = noun_type(act.object_lemma)
-    if wanted is None or wanted == "request":
+    wanted = {noun_type(act.object_lemma)} | {
+        t for t in ("protest", "accusation", "claim", "statement", "threat", "action")
+        if names_kind(act.object_lemma, t)}  # "rejected the note": the protest it carried
+    wanted -= {None, "request"}
+    if not wanted:
         return None
     here = position[act.key]
-    pool = [e for e in kept if e.type == wanted and position[e.key] < here
+    pool = [e for e in kept if e.type in wanted and position[e.key] < here
             and not _same_side(actors, e.agent, act.agent)]
     return pool[-1] if pool else None
 
