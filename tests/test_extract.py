@@ -1005,3 +1005,26 @@ def test_extract_rejecting_the_note_answers_the_protest_it_carried(nlp):
     [protest] = acts_of(ex, "protest")
     [decline] = acts_of(ex, "decline")
     assert decline.responds_to == protest.key
+
+
+def test_extract_the_possessor_state_owns_a_ministry_named_like_anothers(nlp):
+    ex = extract(nlp, '"Ethiopia must first retract the illegal deal," Somalia\'s Ministry of '
+                      'Foreign Affairs and International Cooperation said in a statement.')
+    [request] = acts_of(ex, "request")
+    assert request.agent == "gov/SOM/foreign-ministry"
+
+
+def test_extract_a_press_commentary_speaks_for_its_outlet(nlp):
+    ex = extract(nlp, "North Korea's official KCNA news agency on Tuesday lashed out at South "
+                      "Korea's president. The commentary also accused Seoul of turning the "
+                      "South into a forward base for nuclear weapons.")
+    accusations = acts_of(ex, "accusation")
+    assert len(accusations) == 2
+    assert all(ex_label.startswith(("Korean Central", "KCNA"))
+               for ex_label in (label(ex, a.agent) for a in accusations))
+
+
+def test_extract_who_would_face_consequences_threatens_no_one(nlp):
+    ex = extract(nlp, "North Korea warned on Tuesday that Seoul would face catastrophic "
+                      "consequences if it continued what it called reckless provocations.")
+    assert [(a.type, a.agent) for a in ex.acts] == [("threat", "state/PRK")]

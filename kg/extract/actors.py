@@ -314,6 +314,12 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     matches = [m for m in _gazetteer_matches(doc, gz, tokens)
                if not any(a <= m[0] and m[1] <= b and (b - a) > (m[1] - m[0])
                           for a, b in in_names)]
+    # "Somalia's Ministry of Foreign Affairs and International Cooperation" is Somalia's,
+    # even where another state's ministry has that name: drop the other state's entry
+    owner = {end: key for start, end, key, how in matches if key.startswith("state/")}
+    matches = [m for m in matches if not (
+        m[2].startswith("inst/") and m[0] >= 1 and tokens[m[0] - 1].tag_ == "POS"
+        and owner.get(m[0] - 1) not in (None, gz.state_of(m[2])))]
     gz_tokens: dict[int, tuple[str, str]] = {}
     for start, end, key, how in matches:
         for i in range(start, end):
@@ -357,7 +363,8 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
             continue
         (btype, kind, template), bstart, bend = hit
         np_start, np_end = _np_bounds(tok)
-        np_start = min(np_start, bstart)
+        # "Somalia's Ministry of Foreign Affairs": the possessor of the phrase's first word
+        np_start = min(np_start, bstart, _np_bounds(doc[bstart])[0])
         np_end = max(np_end, bend)
         named = [*doc[np_start:np_end], *(t for c in tok.children if c.dep_ == "appos"
                                           for t in c.subtree)]
@@ -466,6 +473,9 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
     for ent in doc.ents:
         if ent.label_ != "ORG" or any(i in index.by_token for i in range(ent.start, ent.end)):
             continue
+        if ent.root.dep_ == "conj" and ent.root.head.i in index.by_token and \
+                index.actors[index.by_token[ent.root.head.i]].kind == "government":
+            continue  # "Ministry of Foreign Affairs and International Cooperation": one name
         if ent.root.i in unstated:  # "the Foreign Ministry": the one named before, if any
             _unstated_body(doc, ent.root, unstated[ent.root.i], _np_bounds(ent.root)[0],
                            index, body_tokens)

@@ -204,6 +204,10 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
                 key = actor_at(poss, ctx, depth + 1) if poss is not None else None
                 if key:
                     return key
+        if tok.lemma_.lower() in _press_genres():  # "the commentary said": the outlet
+            outlet = _last_mention(ctx, tok.i, lambda f: f.kind == "media", True)
+            if outlet:
+                return outlet
         recent = [k for start, k in ctx.recent_speakers if start <= tok.i]
         if recent:
             return recent[-1]
@@ -222,6 +226,13 @@ def _documents() -> frozenset[str]:
     """Words for a document that speaks for its author ("the report said")."""
     return frozenset(r["word"].lower() for r in read_table("messages.tsv")
                      if r["document"] == "yes")
+
+
+@lru_cache(maxsize=1)
+def _press_genres() -> frozenset[str]:
+    """Words for a piece of the press that speaks for the outlet ("the commentary")."""
+    return frozenset(r["word"].lower() for r in read_table("messages.tsv")
+                     if r["media"] == "yes")
 
 
 @lru_cache(maxsize=1)
@@ -1336,6 +1347,11 @@ def _requester(tok, ctx: _Context):
     return None
 
 
+#: Verbs whose subject undergoes a measure rather than takes it ("Seoul would face
+#: consequences", "it will pay a price"): no threat by that subject.
+_UNDERGO_VERBS = {"face", "suffer", "incur", "receive", "bear", "pay", "risk"}
+
+
 def _constructional(tok, ctx: _Context, sent) -> FoundAct | None:
     """Acts signalled by construction, not by a trigger word: "X must do Y" said by
     another side is a request to X; "X will impose tariffs" is a threat by X."""
@@ -1356,7 +1372,8 @@ def _constructional(tok, ctx: _Context, sent) -> FoundAct | None:
             act.speaker = voice
             return act
         return None
-    if aux & _FUTURE and _punitive_act(tok) and not _doubted(tok):
+    if aux & _FUTURE and _punitive_act(tok) and not _doubted(tok) \
+            and tok.lemma_.lower() not in _UNDERGO_VERBS:
         agent = agent_of(tok, ctx)
         if agent is None:
             return None
@@ -1379,6 +1396,8 @@ def _speech_act(tok, trig: Trigger, ctx: _Context, sent, by_trigger,
     if tok.dep_ in ("xcomp", "ccomp") and match_trigger(tok.head) is not None \
             and match_trigger(tok.head).type == "request":
         return []  # "asked Norway to explain the meeting": what is asked, not said
+    if any(c.lower_ == "what" and c.dep_ in ("dobj", "obj", "nsubj") for c in tok.children):
+        return []  # "if it continued what it called reckless provocations": a word quoted
     agent = agent_of(tok, ctx)
     if agent is None:
         return []
