@@ -1028,3 +1028,16 @@ def test_extract_who_would_face_consequences_threatens_no_one(nlp):
     ex = extract(nlp, "North Korea warned on Tuesday that Seoul would face catastrophic "
                       "consequences if it continued what it called reckless provocations.")
     assert [(a.type, a.agent) for a in ex.acts] == [("threat", "state/PRK")]
+
+
+def test_extract_it_in_a_relative_clause_is_the_side_that_acts(nlp):
+    ex = extract(nlp, "Britain on Thursday imposed sanctions on six Iranian officials and three "
+                      "companies it accused of helping to supply attack drones to Russia, "
+                      "prompting Tehran to warn that it would respond in kind.")
+    [accusation] = acts_of(ex, "accusation")
+    assert accusation.agent == "state/GBR"
+
+
+def test_extract_no_plans_to_act_is_no_act(nlp):
+    ex = extract(nlp, "Britain had no plans to close its embassy in Tehran, the minister said.")
+    assert acts_of(ex, "action") == []

@@ -266,6 +266,15 @@ def _pronoun(tok, ctx: _Context) -> str | None:
         if subject is not None:
             return subject[1]
         return _last_mention(ctx, tok.i, lambda f: f.kind == "person", outside_quotes=True)
+    if low in ("it", "they") and tok.dep_ == "nsubj" and tok.head.dep_ == "relcl" \
+            and tok.head.head.dep_ in ("dobj", "obj", "pobj", "conj"):
+        # "Britain sanctioned three companies it accused of...": the sanctioning side
+        verb = next((a for a in tok.head.head.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        subj = _subject(verb) if verb is not None else None
+        if subj is not None and subj.pos_ != "PRON":
+            key = actor_at(subj, ctx, 1)
+            if key:
+                return key
     if low in _THING_PRON:
         # "it" names things far more often than actors; as the subject of a
         # verb of saying it is the body named last
@@ -688,8 +697,9 @@ def _doubted(tok) -> bool:
         head = node.head
         if head.i == node.i:
             break
-        if node.dep_ in ("xcomp", "ccomp", "acomp") and head.lemma_.lower() in mod.get("governor", ()):
-            return True
+        if node.dep_ in ("xcomp", "ccomp", "acomp", "acl") \
+                and head.lemma_.lower() in mod.get("governor", ()):
+            return True  # "plans to visit", "had no plans to close its embassy"
         if node.dep_ in ("ccomp", "advcl") and any(c.dep_ == "acomp" and c.lemma_.lower() in
                                                    mod.get("governor", ()) for c in head.children):
             return True  # "it is unlikely that...", "not possible for X to accept"
@@ -1313,6 +1323,11 @@ def _reported_wrongs(sent_acts: list["FoundAct"], ctx: _Context) -> list["FoundA
         side, accused = state(act.speaker), state(act.agent)
         if side is None or accused is None or side == accused:
             continue
+        tok = ctx.doc[act.trigger]
+        if not ctx.in_quote[tok.i] and not any(
+                (match_trigger(a) is not None and match_trigger(a).type == _SPEECH)
+                for a in tok.ancestors):
+            continue  # told by the story, not by the speaker
         if any(a.type == "accusation" and a.agent == act.speaker for a in sent_acts):
             continue
         out.append(FoundAct("", "accusation", act.speaker, act.trigger, list(act.spans),
