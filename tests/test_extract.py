@@ -1041,3 +1041,12 @@ def test_extract_it_in_a_relative_clause_is_the_side_that_acts(nlp):
 def test_extract_no_plans_to_act_is_no_act(nlp):
     ex = extract(nlp, "Britain had no plans to close its embassy in Tehran, the minister said.")
     assert acts_of(ex, "action") == []
+
+
+def test_extract_calling_the_invitation_deceitful_answers_the_invitation(nlp):
+    ex = extract(nlp, "Morocco announced an open invitation to Algeria's president. The Moroccan "
+                      "king later decided to withdraw from the summit. Algerian authorities said "
+                      "that the invitation was \"deceitful marketing\".")
+    [request] = acts_of(ex, "request")
+    [accusation] = acts_of(ex, "accusation")
+    assert accusation.responds_to == request.key

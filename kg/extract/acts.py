@@ -973,6 +973,11 @@ def find_acts(doc, actors: ActorIndex, quotes) -> list[FoundAct]:
                 act.type = "threat"  # "will not go unanswered", "promised retaliation"
             elif act.type == "statement" and _blames(act, ctx):
                 act.type = "denial" if _rebuts(act, ctx) else "accusation"
+                # "said the invitation was deceitful": the invitation is what it answers
+                act.names += tuple(t.lemma_.lower() for t in ctx.doc[act.trigger].subtree
+                                   if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN"
+                                   and t.i not in ctx.actors.by_token
+                                   and t.head.dep_ == "ccomp")
         if not any(a.type == "accusation" for a in sent_acts):
             for act in list(sent_acts):
                 if act.type in ("request", "action") and _blames(act, ctx):
