@@ -1050,3 +1050,13 @@ def test_extract_calling_the_invitation_deceitful_answers_the_invitation(nlp):
     [request] = acts_of(ex, "request")
     [accusation] = acts_of(ex, "accusation")
     assert accusation.responds_to == request.key
+
+
+@pytest.mark.parametrize("text", [
+    "Mexican President Andres Manuel Lopez Obrador, asked about the case at his regular "
+    "morning news conference, said Mexico would not give in.",
+    "Spokeswoman Maria Zakharova was asked whether Moscow would retaliate.",
+])
+def test_extract_a_question_put_to_an_official_is_no_request(nlp, text):
+    ex = extract(nlp, text)
+    assert acts_of(ex, "request") == []

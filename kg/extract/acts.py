@@ -428,8 +428,9 @@ def agent_of(tok, ctx: _Context, depth: int = 0) -> str | None:
                         return key
         return None
     subj = _subject(tok)
-    if subj is None and tok.lower_ == "asked" and tok.is_sent_start:
-        return None  # "Asked whether Manila would...": the reporter's question
+    if subj is None and tok.lower_ == "asked" and (
+            tok.is_sent_start or (tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl"))):
+        return None  # "Asked whether Manila would...", "X, asked about the case, said"
     if subj is None and tok.dep_ == "acomp":
         subj = _subject(tok.head)  # "Kenya is committed to...", "Japan is determined to"
     if subj is None and tok.tag_ == "VBN" and not any(c.dep_ == "aux" for c in tok.children):
