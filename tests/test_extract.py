@@ -1060,3 +1060,11 @@ def test_extract_calling_the_invitation_deceitful_answers_the_invitation(nlp):
 def test_extract_a_question_put_to_an_official_is_no_request(nlp, text):
     ex = extract(nlp, text)
     assert acts_of(ex, "request") == []
+
+
+def test_extract_a_third_side_welcoming_the_outcome_answers_it(nlp):
+    ex = extract(nlp, "Kenya asked Tanzania to lift the levy. Tanzania agreed to suspend the "
+                      "levy on Monday. The African Union welcomed the outcome.")
+    [accept] = acts_of(ex, "accept")
+    [statement] = [a for a in acts_of(ex, "statement") if "welcomed" in a.evidence[0].text]
+    assert statement.responds_to == accept.key
