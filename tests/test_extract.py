@@ -1068,3 +1068,10 @@ def test_extract_a_third_side_welcoming_the_outcome_answers_it(nlp):
     [accept] = acts_of(ex, "accept")
     [statement] = [a for a in acts_of(ex, "statement") if "welcomed" in a.evidence[0].text]
     assert statement.responds_to == accept.key
+
+
+def test_extract_soldiers_led_by_a_general_act_for_him(nlp):
+    ex = extract(nlp, "Soldiers led by General Abdourahamane Tiani toppled Niger's President "
+                      "Mohamed Bazoum on July 26.")
+    [coup] = acts_of(ex, "action")
+    assert "Tchiani" in label(ex, coup.agent) or "Tiani" in label(ex, coup.agent)

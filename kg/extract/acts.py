@@ -170,6 +170,14 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
         voice = _requester(tok, ctx)  # "Sabry said the government had concerns": his
         if voice is not None and voice != tok.i and actors.state_of(voice):
             return actors.state_of(voice)
+    for c in tok.children:  # "soldiers led by General X": X
+        if c.dep_ == "acl" and c.lemma_.lower() in ("lead", "command", "head"):
+            for a in c.children:
+                if a.dep_ == "agent":
+                    key = next((actor_at(p, ctx, depth + 1) for p in a.children
+                                if p.dep_ == "pobj"), None)
+                    if key:
+                        return key
     if tok.tag_ == "NNS" and tok.lemma_.lower() in _JOINT_NOUNS:
         joint = _joint(tok, ctx)
         if joint:
