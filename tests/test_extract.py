@@ -1075,3 +1075,13 @@ def test_extract_soldiers_led_by_a_general_act_for_him(nlp):
                       "Mohamed Bazoum on July 26.")
     [coup] = acts_of(ex, "action")
     assert "Tchiani" in label(ex, coup.agent) or "Tiani" in label(ex, coup.agent)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("The United States supports a peaceful resolution of the controversy, the spokesman "
+     "said.", "statement"),
+    ("Norway's foreign minister said: \"On this point we agree with them.\"", "statement"),
+])
+def test_extract_support_and_agreement_that_answer_no_offer_are_statements(nlp, text, kind):
+    ex = extract(nlp, text)
+    assert acts_of(ex, "accept") == [] and [a.type for a in ex.acts] == [kind]
