@@ -1078,8 +1078,8 @@ def test_extract_soldiers_led_by_a_general_act_for_him(nlp):
 
 
 @pytest.mark.parametrize("text, kind", [
-    ("The United States supports a peaceful resolution of the controversy, the spokesman "
-     "said.", "statement"),
+    ("State Department spokesperson Matthew Miller said the United States supports a "
+     "peaceful resolution of the controversy.", "statement"),
     ("Norway's foreign minister said: \"On this point we agree with them.\"", "statement"),
 ])
 def test_extract_support_and_agreement_that_answer_no_offer_are_statements(nlp, text, kind):
