@@ -694,12 +694,12 @@ def _unstated_body(doc, tok, btype, np_start, index: ActorIndex, body_tokens: se
             return
 
 
-_GENERIC_HEADS = {"ministry", "department", "office", "embassy", "mission", "agency", "council",
-                  "commission", "administration", "government", "statement"} | {
-                      "bloc", "body", "organisation", "organization", "alliance"}
 #: Words for an international organisation as such ("the regional body", "the bloc"):
 #: the organisation named last, whatever its name.
 _ORGANISATION_WORDS = {"bloc", "body", "organisation", "organization", "alliance"}
+_GENERIC_HEADS = {"ministry", "department", "office", "embassy", "mission", "agency", "council",
+                  "commission", "administration", "government",
+                  "statement"} | _ORGANISATION_WORDS
 
 
 def _words(found: Found) -> set[str]:
@@ -717,7 +717,8 @@ def _post_apposition(ent, gz: Gazetteer) -> bool:
 
 def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int],
                     gz: Gazetteer) -> None:
-    """"the ministry": the body named last whose name has that word."""
+    """"the ministry": the body named last whose name has that word; "the regional
+    body": the organisation named last; "the Russian ministry", none named: Russia."""
     if tok.lower_ not in _GENERIC_HEADS or tok.lower_ == "statement":
         return
     demonym = next((c for c in tok.children if c.dep_ == "amod" and c.i == tok.i - 1

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from .tables import read_table, split_values
 
-__all__ = ["Trigger", "load_lexicon", "match_trigger", "names_act", "noun_type"]
+__all__ = ["Trigger", "load_lexicon", "match_trigger", "names_act", "names_kind", "noun_type"]
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,12 @@ def _needs_hold(tok, needs: str) -> bool:
     if kind == "pobj":  # pobj=in:ambassador|envoy ("called in the ambassador")
         prep, _, words = values.partition(":")
         wanted = set(words.split("|"))
-        return any(c.dep_ in ("prep", "prt") and c.lower_ == prep and any(
+        as_prep = any(c.dep_ in ("prep", "prt") and c.lower_ == prep and any(
             g.dep_ == "pobj" and g.lemma_.lower() in wanted for g in c.children)
-            for c in tok.children) or any(
-            c.dep_ == "prt" and c.lower_ == prep for c in tok.children) and any(
+            for c in tok.children)  # "called in the ambassador" parsed as a preposition
+        as_particle = any(c.dep_ == "prt" and c.lower_ == prep for c in tok.children) and any(
             c.dep_ in ("dobj", "obj") and c.lemma_.lower() in wanted for c in tok.children)
+        return as_prep or as_particle
     if kind == "obj" and not wanted:
         return any(c.dep_ in ("dobj", "obj") for c in tok.children)
     if kind == "ing":  # "denied orchestrating the crossings"

@@ -171,9 +171,10 @@ _DIRECTED = {"request", "decline", "accept", "protest", "accusation", "threat", 
 
 def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
                actors: ActorIndex, responds: dict[str, str]) -> FoundAct | None:
-    """The other side's act a reaction names by its noun ("called the expulsions
-    hostile", "protested over the release"): the first such act told before it, else
-    the first told after."""
+    """The other side's act a reaction says it came after ("after DFAT protested, the
+    embassy accused..."), else the one it names by its noun ("called the expulsions
+    hostile", "regretted the decision"): the first such act told before it, else the
+    first told after."""
     if act.type in ("decline", "accept", "denial"):
         return None  # those name what they answer as their object (see _named_object)
     if act.after is not None and (act.type in _REACTIVE or act.punitive):
@@ -462,7 +463,8 @@ def _voiced(act: FoundAct, actors: ActorIndex) -> bool:
 
 def _names_a_day(phrase: str) -> bool:
     """Whether a date phrase names a day of its own ("on Wednesday", "March 3"), not one
-    told relative to another ("the same day", "in January")."""
+    told relative to another ("the same day", "in January"): whether it resolves to a
+    day against a publication date (any one will do for the question)."""
     return resolve_date(phrase, "2000-01-15") is not None and "same" not in phrase.lower()
 
 
