@@ -1085,3 +1085,10 @@ def test_extract_soldiers_led_by_a_general_act_for_him(nlp):
 def test_extract_support_and_agreement_that_answer_no_offer_are_statements(nlp, text, kind):
     ex = extract(nlp, text)
     assert acts_of(ex, "accept") == [] and [a.type for a in ex.acts] == [kind]
+
+
+def test_extract_a_group_of_states_counted_twice_is_one_group(nlp):
+    ex = extract(nlp, "Qatar received a list of demands submitted by four Arab nations. Qatar "
+                      "rejected demands from several Arab countries that cut ties with it.")
+    groups = [a for a in ex.actors if a.kind == "group"]
+    assert len(groups) == 1

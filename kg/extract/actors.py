@@ -45,6 +45,11 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 _COUNTRY_WORDS = {"country", "nation", "kingdom", "republic"}
 _STATE_GROUPS = {"nations", "countries", "states", "bloc", "coalition", "alliance", "allies", "union",
                  "neighbours", "neighbors", "powers", "governments"}
+#: Words that count a group of states rather than describe it ("several Arab countries").
+_QUANTIFIERS = {"several", "some", "many", "few", "various", "other", "both", "all", "two",
+                "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+#: Words for a group of states that mean the same ("Arab nations", "Arab countries").
+_GROUP_HEAD = {"nations": "countries", "states": "countries"}
 _TITLE_WORDS = {"state", "defense", "defence", "foreign", "affairs", "interior", "justice",
                 "treasury", "commerce", "trade", "security", "national"}
 
@@ -594,8 +599,13 @@ def find_actors(doc, gz: Gazetteer | None = None) -> ActorIndex:
         dets = [c.lower_ for c in tok.lefts if c.dep_ == "det"]
         surface = _strip_det(doc[np_start:tok.i + 1])
         if mods:
-            key = f"{LOCAL}group/{slug(surface)}"
-            index.add(doc, np_start, tok.i + 1, Found(key, surface, "group"), surface)
+            # "four Arab nations" ... "several Arab countries": one group, named by its
+            # describing words, not by its count
+            words = [c.lower_ for c in mods if c.dep_ != "nummod"
+                     and c.lower_ not in _QUANTIFIERS] + [_GROUP_HEAD.get(tok.lower_, tok.lower_)]
+            key = f"{LOCAL}group/{slug(' '.join(words))}"
+            found = index.actors.get(key) or Found(key, surface, "group")
+            index.add(doc, np_start, tok.i + 1, found, surface)
             last_group = key
         elif dets[:1] == ["the"]:
             target = last_group or next(  # "the bloc": the union or alliance named last
