@@ -1092,3 +1092,16 @@ def test_extract_a_group_of_states_counted_twice_is_one_group(nlp):
                       "rejected demands from several Arab countries that cut ties with it.")
     groups = [a for a in ex.actors if a.kind == "group"]
     assert len(groups) == 1
+
+
+def test_extract_recognising_a_claim_is_an_act_the_importance_of_a_thing_none(nlp):
+    ex = extract(nlp, "Guaido declared himself interim president in January, a move which was "
+                      "immediately recognized by the United States. The minister recognized the "
+                      "importance of dialogue.")
+    assert [a.agent for a in acts_of(ex, "action")] == ["state/USA"]
+
+
+def test_extract_an_infinitive_describing_a_noun_is_no_act(nlp):
+    ex = extract(nlp, "Somaliland wants Ethiopia to be the first country to expel Somalia's "
+                      "ambassador.")
+    assert acts_of(ex, "action") == []

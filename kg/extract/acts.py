@@ -1203,6 +1203,10 @@ def _make_act(tok, trig: Trigger, ctx: _Context, sent) -> FoundAct | None:
             (match_trigger(tok.head) is not None or _names_act(tok.head)) and \
             tok.head.lemma_.lower() not in _CARRIERS:
         return None  # "a call from the EU urging...": says what the call is
+    if tok.pos_ == "VERB" and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN") \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) \
+            and tok.head.lemma_.lower() not in _CARRIERS:
+        return None  # "the first country to recognise it", "a bid to expel": not done
     if act_type == "protest" and any(
             c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _CARRIERS and any(
                 g.dep_ == "acl" and match_trigger(g) is not None for g in c.children)
