@@ -1105,3 +1105,17 @@ def test_extract_an_infinitive_describing_a_noun_is_no_act(nlp):
     ex = extract(nlp, "Somaliland wants Ethiopia to be the first country to expel Somalia's "
                       "ambassador.")
     assert acts_of(ex, "action") == []
+
+
+def test_extract_a_craft_acts_for_the_state_that_sends_it(nlp):
+    ex = extract(nlp, "Lithuania said a Belarusian military helicopter entered its airspace on "
+                      "Tuesday.")
+    [entry] = acts_of(ex, "action")
+    assert entry.agent == "state/BLR"
+
+
+def test_extract_every_actor_an_act_refers_to_is_an_actor_of_the_article(nlp):
+    ex = extract(nlp, "Lithuania said a Belarusian military helicopter entered its airspace. "
+                      "Ambassador Cheng Jingye has floated a Chinese consumer boycott.")
+    keys = {a.key for a in ex.actors}
+    assert all(k in keys for act in ex.acts for k in (act.agent, act.addressee) if k)

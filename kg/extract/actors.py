@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..namespaces import slug
 from .gazetteer import Gazetteer, KnownPerson, load_gazetteer
 
-__all__ = ["Found", "ActorIndex", "find_actors", "LOCAL", "COUNTERPART"]
+__all__ = ["Found", "ActorIndex", "find_actors", "add_referenced", "LOCAL", "COUNTERPART"]
 
 #: Membership placeholder for "his counterpart, X": X belongs to the other side
 #: of the story, settled once the sides are known (:mod:`kg.extract.linking`).
@@ -625,6 +625,17 @@ def _head_of(index: ActorIndex, state: str, before: int) -> str | None:
              and (index.actors[k].role or "").lower() in _HEAD_ROLES
              and index.state_of(k) == state}
     return heads.pop() if len(heads) == 1 else None
+
+
+def add_referenced(index: ActorIndex, keys, gz: Gazetteer | None = None) -> None:
+    """Add the gazetteer entries (and their parents) that acts refer to but the text
+    named only by a demonym ("a Belarusian helicopter entered..."): every agent and
+    addressee of an act is an actor of the article."""
+    gz = gz or load_gazetteer()
+    for key in keys:
+        if key and key not in index.actors and key in gz.entries:
+            index.actors[key] = _entry_found(gz, key)
+    _add_parents(index, gz)
 
 
 def _add_parents(index: ActorIndex, gz: Gazetteer) -> None:

@@ -170,6 +170,14 @@ def actor_at(tok, ctx: _Context, depth: int = 0) -> str | None:
         voice = _requester(tok, ctx)  # "Sabry said the government had concerns": his
         if voice is not None and voice != tok.i and actors.state_of(voice):
             return actors.state_of(voice)
+    if tok.lemma_.lower() in _VEHICLES and (tok.dep_ in ("nsubj", "nsubjpass") or (
+            tok.dep_ == "pobj" and tok.head.dep_ == "agent")):  # the craft that acted
+        for c in tok.children:
+            if c.dep_ in ("compound", "nmod") and c.i in actors.by_token:
+                return actors.by_token[c.i]
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound") and c.i in actors.demonym_of:
+                return actors.demonym_of[c.i]  # "a Belarusian military helicopter"
     for c in tok.children:  # "soldiers led by General X": X
         if c.dep_ == "acl" and c.lemma_.lower() in ("lead", "command", "head"):
             for a in c.children:
@@ -371,6 +379,10 @@ def _subject(tok):
     return found
 
 
+#: Craft that act for the state or service that sends them ("a Chinese coast guard ship
+#: rammed...", "a Belarusian military helicopter entered...").
+_VEHICLES = {"helicopter", "aircraft", "plane", "jet", "drone", "ship", "vessel", "warship",
+             "boat", "submarine", "frigate", "destroyer", "cutter", "fighter", "bomber"}
 #: Verbs whose object does what their complement says ("prompting China to impose a ban").
 _CAUSING_VERBS = {"prompt", "force", "lead", "cause", "push", "compel", "drive", "spur",
                   "provoke", "pressure", "persuade", "convince"}

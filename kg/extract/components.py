@@ -19,13 +19,15 @@ RESULT_KEY = "dkg"
                     assigns=["doc.user_data"])
 def dkg_extract(doc):
     """Actors and linked acts of a document, as plain data in ``doc.user_data``."""
-    from .actors import find_actors
+    from .actors import add_referenced, find_actors
     from .acts import find_acts
     from .linking import link_acts
     from .quotes import quote_spans
 
     actors = find_actors(doc)
     acts = link_acts(find_acts(doc, actors, quote_spans(doc.text)), actors)
+    add_referenced(actors, [k for a in acts for k in (a.agent, a.addressee, a.via,
+                                                      *a.participants)])
     found = []
     for f in actors.actors.values():  # fields copied by hand: asdict deep-copies, slowly
         d = dict(vars(f))
