@@ -1119,3 +1119,9 @@ def test_extract_every_actor_an_act_refers_to_is_an_actor_of_the_article(nlp):
                       "Ambassador Cheng Jingye has floated a Chinese consumer boycott.")
     keys = {a.key for a in ex.actors}
     assert all(k in keys for act in ex.acts for k in (act.agent, act.addressee) if k)
+
+
+def test_extract_a_lack_of_seriousness_is_a_blame(nlp):
+    ex = extract(nlp, "Pakistan's Foreign Office said India's conditions demonstrated a lack of "
+                      "seriousness on India's part.")
+    assert [a.type for a in ex.acts] == ["accusation"]
