@@ -50,9 +50,8 @@ def run(work: Path, sizes=(200, 2000), jobs=(1, 2), rounds: int = 3, model: str 
     or more (a round of 2,000 articles takes minutes)."""
     model = model or default_model()
     rows = []
-    all_rounds = rounds
     for n in sizes:
-        rounds = min(all_rounds, big_rounds) if big_rounds and n >= 1000 else all_rounds
+        n_rounds = min(rounds, big_rounds) if big_rounds and n >= 1000 else rounds
         corpus = write_corpus(work / f"corpus-{n}.jsonl", n)
         for j in jobs:
             store = work / f"store-{n}-{j}"
@@ -61,7 +60,7 @@ def run(work: Path, sizes=(200, 2000), jobs=(1, 2), rounds: int = 3, model: str 
             bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_parse.py"), str(corpus),
                         "--model", model, "--jobs", str(j), "--batch-size", str(BATCH_SIZE)]
             dkg, bare = [], []
-            for r in range(rounds):
+            for r in range(n_rounds):
                 order = ("dkg", "bare") if r % 2 == 0 else ("bare", "dkg")
                 for which in order:
                     if which == "dkg":
@@ -75,7 +74,7 @@ def run(work: Path, sizes=(200, 2000), jobs=(1, 2), rounds: int = 3, model: str 
             shutil.rmtree(store, ignore_errors=True)
             d, b = median(x.wall for x in dkg), median(x.wall for x in bare)
             rows.append({
-                "articles": n, "jobs": j, "runs": rounds, "model": model,
+                "articles": n, "jobs": j, "runs": n_rounds, "model": model,
                 "dkg_s": d, "bare_s": b, "dkg_rate": n / d, "bare_rate": n / b,
                 "ratio": b / d,  # dkg's throughput over the bare parser's
                 "time_ratio": d / b,

@@ -700,9 +700,7 @@ def _unstated_body(doc, tok, btype, np_start, index: ActorIndex, body_tokens: se
         index.add(doc, np_start, tok.i + 1, found, surface)
         body_tokens.update(range(np_start, tok.i + 1))
         return
-    dets = [c for c in tok.lefts if c.dep_ == "det"]
-    if np_start != tok.i and not (dets and dets[0].lower_ == "the" and all(
-            doc[i].dep_ in ("compound", "amod") for i in range(dets[0].i + 1, tok.i))):
+    if np_start != tok.i and _the_of(tok) is None:
         return  # "the ministry", "the Foreign Ministry", not "a ministry" or "its ministry"
     for start, end, key in sorted(index.mentions, reverse=True):
         found = index.actors.get(key)
@@ -721,6 +719,16 @@ _ORGANISATION_WORDS = {"bloc", "body", "organisation", "organization", "alliance
 _GENERIC_HEADS = {"ministry", "department", "office", "embassy", "mission", "agency", "council",
                   "commission", "administration", "government",
                   "statement"} | _ORGANISATION_WORDS
+
+
+def _the_of(tok):
+    """The "the" that opens the phrase of ``tok`` with only modifiers between ("the
+    ministry", "the Foreign Ministry", "the regional body"), else None."""
+    dets = [c for c in tok.lefts if c.dep_ == "det"]
+    if dets and dets[0].lower_ == "the" and all(
+            tok.doc[i].dep_ in ("compound", "amod") for i in range(dets[0].i + 1, tok.i)):
+        return dets[0]
+    return None
 
 
 def _words(found: Found) -> set[str]:
@@ -751,9 +759,8 @@ def _back_reference(doc, tok, index: ActorIndex, body_tokens: set[int],
         index.add(doc, tok.i - 2, tok.i + 1, state, doc[tok.i - 2:tok.i + 1].text)
         body_tokens.update((tok.i - 2, tok.i - 1, tok.i))
         return
-    det = next((c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"), None)
-    if det is None or any(doc[i].dep_ not in ("amod", "compound")
-                          for i in range(det.i + 1, tok.i)):
+    det = _the_of(tok)
+    if det is None:
         return  # "the ministry", "the regional body"
     for start, end, key in sorted(index.mentions, reverse=True):
         found = index.actors.get(key)

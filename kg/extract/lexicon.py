@@ -7,7 +7,8 @@ from typing import Iterator
 
 from .tables import read_table, split_values
 
-__all__ = ["Trigger", "load_lexicon", "match_trigger", "names_act", "names_kind", "noun_type"]
+__all__ = ["Trigger", "load_lexicon", "match_trigger", "kinds_named", "names_act", "names_kind",
+           "noun_type"]
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,15 @@ def _named_kinds() -> dict[str, frozenset[str]]:
             for r in read_table("named_kinds.tsv")}
 
 
+def kinds_named(noun: str) -> frozenset[str]:
+    """The act types a noun names by kind ("the decision" -> refusals and measures,
+    "his comments" -> statements), as listed in ``data/named_kinds.tsv``."""
+    return _named_kinds().get(noun, frozenset())
+
+
 def names_kind(noun: str, act_type: str) -> bool:
-    """Whether a noun names an act by its kind ("the decision" -> a refusal or a
-    measure, "his comments" -> a statement), as listed in ``data/named_kinds.tsv``."""
-    return act_type in _named_kinds().get(noun, ())
+    """Whether a noun names an act of ``act_type`` by its kind (see kinds_named)."""
+    return act_type in kinds_named(noun)
 
 
 def names_act(noun: str, lemma: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .actors import COUNTERPART, LOCAL, ActorIndex
 from .acts import FoundAct
 from .dates import resolve_date
-from .lexicon import names_act, names_kind, noun_type
+from .lexicon import kinds_named, names_act, names_kind, noun_type
 
 __all__ = ["link_acts"]
 
@@ -132,7 +132,7 @@ def link_acts(acts: list[FoundAct], actors: ActorIndex) -> list[FoundAct]:
             continue
         if act.type not in _REACTIVE and not act.cue_response and not act.punitive:
             continue
-        if _known_side(actors, act.agent) is None:
+        if actors.side_of(act.agent) is None:
             continue  # whose side it is we do not know, so not whom it answers
         cand = None
         if act.type in _ANSWER_THE_LEAD:
@@ -190,7 +190,7 @@ def _named_act(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     pool = [e for e in kept if e is not act and e.lemma and responds.get(e.key) != act.key
             and any(names_act(n, e.lemma) or names_kind(n, e.type) for n in act.names)
             and not _same_side(actors, e.agent, act.agent)
-            and _known_side(actors, e.agent) is not None]
+            and actors.side_of(e.agent) is not None]
     before = [e for e in pool if position[e.key] < here]
     return (before or pool or [None])[0]
 
@@ -201,10 +201,8 @@ def _named_object(act: FoundAct, kept: list[FoundAct], position: dict[str, int],
     protest" -> the protest), the nearest one before it."""
     if act.type not in ("decline", "denial", "accept") or not act.object_lemma:
         return None
-    wanted = {noun_type(act.object_lemma)} | {
-        t for t in ("protest", "accusation", "claim", "statement", "threat", "action")
-        if names_kind(act.object_lemma, t)}  # "rejected the note": the protest it carried
-    wanted -= {None, "request"}
+    # "rejected the protest"; "rejected the note": the protest it carried
+    wanted = ({noun_type(act.object_lemma)} | kinds_named(act.object_lemma)) - {None, "request"}
     if not wanted:
         return None
     here = position[act.key]
@@ -348,13 +346,13 @@ def _counterparts(actors: ActorIndex):
     """A function giving, for an actor, the most-named top-level actor of another side."""
     counts: dict[str, int] = {}
     for start, end, key in actors.mentions:
-        top = _known_side(actors, key)
+        top = actors.side_of(key)
         if top:
             counts[top] = counts.get(top, 0) + 1
     ranked = sorted(counts, key=lambda k: (not k.startswith("state/"), -counts[k], k))
 
     def counterpart(agent: str) -> str | None:
-        side = _known_side(actors, agent)
+        side = actors.side_of(agent)
         if side is None:
             return None  # whose side it is we do not know, so not who the other is
         return next((k for k in ranked if k != side), None)
@@ -375,7 +373,7 @@ def _link_to_lead(kept: list[FoundAct], responds: dict[str, str], actors: ActorI
     for act in kept:
         if act.key in responds or act.type not in _ANSWERS_LEAD:
             continue
-        if _known_side(actors, act.agent) is None:
+        if actors.side_of(act.agent) is None:
             continue
         lead = _lead(act, kept, actors, counterpart, responds) or _third_party_lead(
             act, kept, order, actors)
@@ -421,7 +419,7 @@ def _lead(act: FoundAct, kept: list[FoundAct], actors: ActorIndex, counterpart,
     for e in kept:
         if e is act or (types is not None and e.type not in types) \
                 or responds.get(e.key) == act.key or _same_side(actors, e.agent, act.agent) \
-                or _known_side(actors, e.agent) is None or _reports(e, act):
+                or actors.side_of(e.agent) is None or _reports(e, act):
             continue
         aimed = _aimed_at(e, counterpart)
         if aimed is not None and _same_side(actors, aimed, act.agent) \
@@ -444,14 +442,9 @@ def _aimed_elsewhere(act: FoundAct, target: FoundAct, actors: ActorIndex) -> boo
         and not _same_side(actors, act.addressee, target.agent)
 
 
-def _known_side(actors: ActorIndex, key: str | None) -> str | None:
-    """The side an actor is known to act for: its state, else its top body, else None."""
-    return actors.side_of(key)
-
-
 def _side(actors: ActorIndex, key: str | None) -> str | None:
     """The side an actor acts for: its state, else its top body, else itself."""
-    return (_known_side(actors, key) or key) if key else None
+    return (actors.side_of(key) or key) if key else None
 
 
 def _voiced(act: FoundAct, actors: ActorIndex) -> bool:
